@@ -1,0 +1,133 @@
+import type { AttemptOutcome, DeliveryStatus, EventName } from '@lasso/contracts';
+
+import type { Queryable } from '../database/database.js';
+import type { AttemptRow } from './deliveries-store.js';
+
+/** Everything one attempt needs: the body, where to send it and how to sign it, read as it is now. */
+export interface AttemptTarget {
+  deliveryId: string;
+  status: DeliveryStatus;
+  event: EventName;
+  eventId: string;
+  body: string;
+  url: string;
+  secret: string | null;
+  authHeader: { name: string; value: string } | null;
+}
+
+interface AttemptTargetRow {
+  id: string;
+  status: DeliveryStatus;
+  event: EventName;
+  event_id: string;
+  body: string;
+  url: string;
+  webhook_secret: string | null;
+  webhook_auth_header_name: string | null;
+  webhook_auth_header_value: string | null;
+}
+
+/** Reads a delivery's body and endpoint with its current secret and auth header, or null when it is unknown. */
+export async function loadAttemptTarget(db: Queryable, deliveryId: string): Promise<AttemptTarget | null> {
+  const rows = await db.query<AttemptTargetRow>(
+    `SELECT d.id, d.status, d.event, d.event_id, e.body,
+            COALESCE(t.webhook_url, d.url) AS url,
+            t.webhook_secret, t.webhook_auth_header_name, t.webhook_auth_header_value
+     FROM deliveries d
+     JOIN events e ON e.id = d.event_id
+     LEFT JOIN tables t ON t.id = d.table_id
+     WHERE d.id = $1`,
+    [deliveryId],
+  );
+  const row = rows[0];
+  if (row === undefined) {
+    return null;
+  }
+
+  return {
+    deliveryId: row.id,
+    status: row.status,
+    event: row.event,
+    eventId: row.event_id,
+    body: row.body,
+    url: row.url,
+    secret: row.webhook_secret,
+    authHeader:
+      row.webhook_auth_header_name !== null && row.webhook_auth_header_value !== null
+        ? { name: row.webhook_auth_header_name, value: row.webhook_auth_header_value }
+        : null,
+  };
+}
+
+export async function findAttempt(db: Queryable, deliveryId: string, number: number): Promise<AttemptRow | null> {
+  const rows = await db.query<AttemptRow>('SELECT * FROM delivery_attempts WHERE delivery_id = $1 AND number = $2', [
+    deliveryId,
+    number,
+  ]);
+  return rows[0] ?? null;
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  number: number;
+  deliveryAttemptId: string;
+  url: string;
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  outcome: AttemptOutcome;
+  error: string | null;
+  responseBody: string | null;
+  /** Wait before the next attempt, or null when this was the last one. */
+  retryDelayMs: number | null;
+}
+
+/**
+ * Stores an attempt and moves the delivery on: succeeded, abandoned after the last attempt, or
+ * pending with the time of the next one. Storing the same attempt number again replaces it, so an
+ * activity that is retried after a crash keeps attempt numbers consecutive.
+ */
+export async function recordAttempt(db: Queryable, record: AttemptRecord): Promise<void> {
+  await db.query(
+    `INSERT INTO delivery_attempts (delivery_id, number, delivery_attempt_id, url, started_at, duration_ms,
+       status_code, outcome, error, response_body)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (delivery_id, number) DO UPDATE SET
+       delivery_attempt_id = EXCLUDED.delivery_attempt_id, url = EXCLUDED.url, started_at = EXCLUDED.started_at,
+       duration_ms = EXCLUDED.duration_ms, status_code = EXCLUDED.status_code, outcome = EXCLUDED.outcome,
+       error = EXCLUDED.error, response_body = EXCLUDED.response_body`,
+    [
+      record.deliveryId,
+      record.number,
+      record.deliveryAttemptId,
+      record.url,
+      record.startedAt,
+      record.durationMs,
+      record.statusCode,
+      record.outcome,
+      record.error,
+      record.responseBody,
+    ],
+  );
+
+  const finishedStatus: DeliveryStatus | null =
+    record.outcome === 'succeeded' ? 'succeeded' : record.retryDelayMs === null ? 'abandoned' : null;
+  await db.query(
+    `UPDATE deliveries SET
+       attempt_count = GREATEST(attempt_count, $2),
+       status = COALESCE($3, status),
+       finished_at = CASE WHEN $3::text IS NULL THEN NULL ELSE now() END,
+       next_attempt_at = CASE WHEN $3::text IS NULL THEN now() + ($4::integer * interval '1 millisecond') ELSE NULL END
+     WHERE id = $1`,
+    [record.deliveryId, record.number, finishedStatus, record.retryDelayMs ?? 0],
+  );
+}
+
+/** Marks a pending delivery cancelled; a finished one keeps its status. */
+export async function markDeliveryCancelled(db: Queryable, deliveryId: string): Promise<void> {
+  await db.query(
+    `UPDATE deliveries SET status = 'cancelled', finished_at = now(), next_attempt_at = NULL
+     WHERE id = $1 AND status = 'pending'`,
+    [deliveryId],
+  );
+}

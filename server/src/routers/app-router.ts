@@ -1,0 +1,15 @@
+import { createCallerFactory, router } from '../trpc/init.js';
+import { deliveriesRouter } from './deliveries-router.js';
+import { tablesRouter } from './tables-router.js';
+
+export const appRouter = router({
+  tables: tablesRouter,
+  deliveries: deliveriesRouter,
+});
+
+/** Type of the whole API, imported by the typed client. */
+export type AppRouter = typeof appRouter;
+
+/** Makes a server-side caller of every procedure, used by the JSON routes and by tests. */
+export const createAppCaller = createCallerFactory(appRouter);
+export type AppCaller = ReturnType<typeof createAppCaller>;

@@ -1,0 +1,63 @@
+import path from 'node:path';
+
+import { NativeConnection } from '@temporalio/worker';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+
+import { temporalConnectionOptions, type ServiceEnv, type TemporalConnectionOptions } from '@lasso/server';
+
+import { resolveTemporalCli, toEphemeralExecutable } from '../temporal-cli/index.js';
+
+/** A Temporal server to use: the embedded dev server, or a cluster named by TEMPORAL_ADDRESS. */
+export interface TemporalTarget {
+  connectionOptions: TemporalConnectionOptions;
+  /** Base URL of the Web UI, for links. */
+  uiUrl: string;
+  /** True when this process started the server and stops it with `stop`. */
+  embedded: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the Temporal CLI's dev server persisted to `temporal.db` in the data folder, so timers of
+ * pending retries survive a restart; or, when TEMPORAL_ADDRESS is set, uses that cluster.
+ */
+export async function startTemporal(env: ServiceEnv, options: { dataDir: string; log: (line: string) => void }): Promise<TemporalTarget> {
+  if (env.TEMPORAL_ADDRESS !== undefined) {
+    return {
+      connectionOptions: await temporalConnectionOptions(env, env.TEMPORAL_ADDRESS),
+      uiUrl: env.TEMPORAL_UI_URL ?? 'http://localhost:8080',
+      embedded: false,
+      stop: async () => {},
+    };
+  }
+
+  const executable = await resolveTemporalCli({ log: options.log });
+  options.log(`starting the Temporal dev server on 127.0.0.1:${env.TEMPORAL_PORT}`);
+  const testEnv = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: toEphemeralExecutable(executable),
+      dbFilename: path.join(options.dataDir, 'temporal.db'),
+      ip: '127.0.0.1',
+      port: env.TEMPORAL_PORT,
+      ui: true,
+      uiPort: env.TEMPORAL_UI_PORT,
+      namespace: env.TEMPORAL_NAMESPACE,
+    },
+  });
+
+  return {
+    connectionOptions: { address: testEnv.address },
+    uiUrl: env.TEMPORAL_UI_URL ?? `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`,
+    embedded: true,
+    stop: () => testEnv.teardown(),
+  };
+}
+
+/** Opens the worker's connection to Temporal with the same address, TLS and key as the client. */
+export async function connectWorker(options: TemporalConnectionOptions): Promise<NativeConnection> {
+  return NativeConnection.connect({
+    address: options.address,
+    ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
+  });
+}

@@ -1,0 +1,11 @@
+export type { AttemptDeliveryInput, AttemptDeliveryResult, DeliveryActivities } from './activities/attempt-types.js';
+export { createDeliveryActivities } from './activities/delivery-activities.js';
+export type { DeliveryActivityDeps } from './activities/delivery-activities.js';
+export { postWebhook } from './activities/post-webhook.js';
+export type { HttpAttemptResult, PostWebhookOptions } from './activities/post-webhook.js';
+export { startEmbeddedStack } from './embedded/start-embedded-stack.js';
+export type { EmbeddedStack } from './embedded/start-embedded-stack.js';
+export { connectWorker } from './embedded/start-temporal.js';
+export * from './temporal-cli/index.js';
+export { createDeliveryWorker } from './worker/create-worker.js';
+export type { DeliveryWorkerOptions } from './worker/create-worker.js';

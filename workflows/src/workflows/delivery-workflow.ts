@@ -1,0 +1,92 @@
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  log,
+  proxyActivities,
+  setHandler,
+  uuid4,
+} from '@temporalio/workflow';
+
+import {
+  DELIVERY_WORKFLOW,
+  MAX_ATTEMPTS,
+  RETRY_DELAYS_MS,
+  type DeliveryWorkflowInput,
+  type DeliveryWorkflowState,
+} from '@lasso/contracts/delivery-workflow';
+
+import type { DeliveryActivities } from '../activities/attempt-types.js';
+
+export const cancelSignal = defineSignal(DELIVERY_WORKFLOW.cancelSignal);
+export const replaySignal = defineSignal(DELIVERY_WORKFLOW.replaySignal);
+export const stateQuery = defineQuery<DeliveryWorkflowState>(DELIVERY_WORKFLOW.stateQuery);
+
+// An endpoint's failure is a result of the activity, not an error, so these retries only cover the
+// worker's own faults (database down, process killed) and never change the delivery schedule.
+const { attemptDelivery, markDeliveryCancelled } = proxyActivities<DeliveryActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Delivers one event to one endpoint: attempt 1 at once, then a retry 30 s, 5 min and 30 min after
+ * each failure, on durable timers. The 4th failure abandons the delivery. A replay signal makes the
+ * next attempt now; a cancel signal stops it before the next attempt.
+ */
+export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<DeliveryWorkflowState> {
+  const state: DeliveryWorkflowState = {
+    deliveryId: input.deliveryId,
+    status: 'pending',
+    attemptsMade: 0,
+    nextAttemptAt: null,
+  };
+  let cancelRequested = false;
+  let replayRequested = false;
+
+  setHandler(cancelSignal, () => {
+    cancelRequested = true;
+  });
+  setHandler(replaySignal, () => {
+    replayRequested = true;
+  });
+  setHandler(stateQuery, () => state);
+
+  for (let attemptNumber = 1; attemptNumber <= MAX_ATTEMPTS; attemptNumber++) {
+    if (cancelRequested) {
+      await markDeliveryCancelled({ deliveryId: input.deliveryId });
+      state.status = 'cancelled';
+      state.nextAttemptAt = null;
+      log.info('delivery cancelled', { deliveryId: input.deliveryId, attemptsMade: state.attemptsMade });
+      return state;
+    }
+
+    const retryDelayMs = RETRY_DELAYS_MS[attemptNumber - 1] ?? null;
+    state.nextAttemptAt = null;
+    const result = await attemptDelivery({
+      deliveryId: input.deliveryId,
+      attemptNumber,
+      deliveryAttemptId: `att_${uuid4().replaceAll('-', '')}`,
+      retryDelayMs,
+    });
+    state.attemptsMade = attemptNumber;
+
+    if (result.outcome === 'succeeded') {
+      state.status = 'succeeded';
+      return state;
+    }
+    if (retryDelayMs === null) {
+      state.status = 'abandoned';
+      log.info('delivery abandoned', { deliveryId: input.deliveryId, attemptsMade: attemptNumber });
+      return state;
+    }
+
+    // A replay asked for while the attempt ran is spent by that attempt.
+    replayRequested = false;
+    state.nextAttemptAt = new Date(Date.now() + retryDelayMs).toISOString();
+    await condition(() => cancelRequested || replayRequested, retryDelayMs);
+  }
+
+  // The loop returns on the last attempt; reaching this line means MAX_ATTEMPTS is out of step.
+  throw new Error(`delivery ${input.deliveryId} ran past ${MAX_ATTEMPTS} attempts`);
+}

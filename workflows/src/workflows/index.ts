@@ -1,0 +1,2 @@
+// Every workflow the worker runs; this file is the entry point of the workflow bundle.
+export { deliveryWorkflow } from './delivery-workflow.js';

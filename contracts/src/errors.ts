@@ -52,10 +52,13 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
 
 /** Turns zod issues into field issues and one message that names every field. */
 export function describeZodError(error: z.ZodError): { message: string; issues: FieldIssue[] } {
-  const issues = error.issues.map((issue) => ({
-    field: formatFieldPath(issue.path),
-    message: issue.message,
-  }));
+  const issues = error.issues.flatMap((issue): FieldIssue[] => {
+    // One issue per unknown key, named by its own path, reads better than one issue on the parent.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: formatFieldPath([...issue.path, key]), message: 'is not a known field' }));
+    }
+    return [{ field: formatFieldPath(issue.path), message: issue.message }];
+  });
   const message = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
 
   return { message, issues };

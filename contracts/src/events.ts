@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { expected } from './messages.js';
 
 /** Events about tables. */
 export const TABLE_EVENTS = ['table.completed', 'table.failed'] as const;
@@ -28,19 +29,22 @@ export type TableEventName = z.infer<typeof tableEventNameSchema>;
 export type CatalogEventName = z.infer<typeof catalogEventNameSchema>;
 
 /** Error a table's processing ended with. */
-export const tableErrorSchema = z.strictObject({
-  code: z.string({ message: 'must be a string' }).min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+export const tableErrorSchema = z.strictObject(
+  {
+  code: z.string(expected('must be a string')).min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
   message: z
-    .string({ message: 'must be a string' })
+    .string(expected('must be a string'))
     .min(1, 'must not be empty')
     .max(2000, 'must be at most 2000 characters'),
-});
+  },
+  expected('must be an object with code and message'),
+);
 
 export type TableError = z.infer<typeof tableErrorSchema>;
 
-const catalogObjectSchema = z.record(z.string(), z.unknown(), { message: 'must be a JSON object' });
+const catalogObjectSchema = z.record(z.string(), z.unknown(), expected('must be a JSON object'));
 const catalogIdSchema = z
-  .string({ message: 'must be a string' })
+  .string(expected('must be a string'))
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters');
 

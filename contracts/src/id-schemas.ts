@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { ID_PREFIXES, type IdKind } from './ids.js';
+import { expected } from './messages.js';
 
 const ID_BODY_PATTERN = /^[0-9a-hjkmnp-tv-z]{26}$/;
 
@@ -8,7 +9,7 @@ const ID_BODY_PATTERN = /^[0-9a-hjkmnp-tv-z]{26}$/;
 export function idSchema(kind: IdKind) {
   const prefix = ID_PREFIXES[kind];
   return z
-    .string()
+    .string(expected(`must be an id of the form ${prefix}<26 characters>`))
     .refine((value) => value.startsWith(prefix) && ID_BODY_PATTERN.test(value.slice(prefix.length)), {
       message: `must be an id of the form ${prefix}<26 characters>`,
     });

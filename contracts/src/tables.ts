@@ -10,9 +10,10 @@ import {
   webhookSecretSchema,
   webhookUrlSchema,
 } from './webhook-target.js';
+import { expected } from './messages.js';
 
 const shortTextSchema = z
-  .string({ message: 'must be a string' })
+  .string(expected('must be a string'))
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters');
@@ -29,7 +30,7 @@ export const createTableInputSchema = z
     schema_id: shortTextSchema,
     name: shortTextSchema,
     file_ids: z
-      .array(shortTextSchema, { message: 'must be an array of file ids' })
+      .array(shortTextSchema, expected('must be an array of file ids'))
       .min(1, 'must contain at least one file id')
       .max(1000, 'must contain at most 1000 file ids'),
     webhook_url: webhookUrlSchema.optional(),
@@ -90,7 +91,7 @@ export const tablePageSchema = pageSchema(tableSchema);
 export const completeTableInputSchema = z.strictObject({
   table_id: tableIdSchema,
   total_rows: z
-    .number({ message: 'must be a whole number' })
+    .number(expected('must be a whole number'))
     .int('must be a whole number')
     .nonnegative('must not be negative')
     .max(Number.MAX_SAFE_INTEGER, 'is too large'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { expected } from './messages.js';
 
 export const MAX_WEBHOOK_URL_LENGTH = 2048;
 export const MAX_SECRET_LENGTH = 1024;
@@ -7,7 +8,7 @@ export const MAX_AUTH_HEADER_VALUE_BYTES = 4096;
 
 /** Endpoint URL: absolute http or https, without user info, at most 2,048 characters. */
 export const webhookUrlSchema = z
-  .string({ message: 'must be an http or https URL' })
+  .string(expected('must be an http or https URL'))
   .max(MAX_WEBHOOK_URL_LENGTH, `must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`)
   .superRefine((value, context) => {
     let url: URL;
@@ -34,7 +35,7 @@ export const webhookUrlSchema = z
 
 /** HMAC key for signatures; stored, never returned. */
 export const webhookSecretSchema = z
-  .string({ message: 'must be a string' })
+  .string(expected('must be a string'))
   .min(1, 'must not be empty')
   .max(MAX_SECRET_LENGTH, `must be at most ${MAX_SECRET_LENGTH} characters`);
 
@@ -59,7 +60,7 @@ export function isReservedHeaderName(name: string): boolean {
 
 /** Name of a custom auth header: an HTTP token that the platform does not set itself. */
 export const authHeaderNameSchema = z
-  .string({ message: 'must be a string' })
+  .string(expected('must be a string'))
   .min(1, 'must not be empty')
   .max(MAX_AUTH_HEADER_NAME_LENGTH, `must be at most ${MAX_AUTH_HEADER_NAME_LENGTH} characters`)
   .regex(TOKEN_PATTERN, "must be an HTTP header name: letters, digits and !#$%&'*+-.^_`|~")
@@ -72,7 +73,7 @@ const HEADER_VALUE_PATTERN = /^[\x20-\x7E\t]*$/;
 
 /** Value of a custom auth header; stored, never returned. */
 export const authHeaderValueSchema = z
-  .string({ message: 'must be a string' })
+  .string(expected('must be a string'))
   .min(1, 'must not be empty')
   .max(MAX_AUTH_HEADER_VALUE_BYTES, `must be at most ${MAX_AUTH_HEADER_VALUE_BYTES} bytes`)
   .regex(HEADER_VALUE_PATTERN, 'must contain only visible ASCII characters, spaces and tabs');

@@ -1,5 +1,6 @@
-// Resolves the Temporal CLI, building it into the user cache when needed, and prints its path on stdout.
-// Log lines go to stderr. When the SDK will download the dev server itself, stdout stays empty.
+// Resolves the Temporal CLI, building it into the user cache when needed, and prints its path on
+// stdout. Log lines go to stderr. When the SDK will download the dev server itself, stdout stays
+// empty, so `TEMPORAL_CLI_PATH=$(...)` leaves the variable empty, which counts as unset.
 import { resolveTemporalCli } from '../temporal-cli/index.js';
 
 try {

@@ -6,14 +6,14 @@ import { isFileSystemError } from './find-on-path.js';
 import { formatDuration } from './format-duration.js';
 import { isProcessAlive } from './process-alive.js';
 
-/** Contents of the lock file: which process holds it and since when. */
+/** Lock file contents: the owning process and the time it took the lock. */
 interface LockOwner {
   pid: number;
   hostname: string;
   startedAt: string;
 }
 
-/** A build lock that this process holds. */
+/** Build lock owned by this process. */
 export interface BuildLock {
   path: string;
   release(): Promise<void>;
@@ -33,9 +33,13 @@ export interface WaitForLockReleaseOptions {
 // this many milliseconds an unparsable lock file counts as stale.
 const INVALID_LOCK_GRACE_MS = 60_000;
 
-/** Creates the lock file with the `wx` flag and returns the lock, or undefined when another process holds it. */
+/** Creates the lock file with the `wx` flag. Returns undefined when another process owns it. */
 export async function tryAcquireBuildLock(lockPath: string): Promise<BuildLock | undefined> {
-  const owner: LockOwner = { pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString() };
+  const owner: LockOwner = {
+    pid: process.pid,
+    hostname: hostname(),
+    startedAt: new Date().toISOString(),
+  };
   const contents = JSON.stringify(owner);
 
   try {
@@ -54,10 +58,13 @@ export async function tryAcquireBuildLock(lockPath: string): Promise<BuildLock |
 }
 
 /**
- * Polls until the lock file is gone and deletes it first if its owner is a dead process on this host.
- * Throws when `deadline` passes with the lock still held.
+ * Polls until the lock file is gone, and deletes it first when its owner is a dead process on
+ * this host. Throws when `deadline` passes while the lock is still taken.
  */
-export async function waitForLockRelease(lockPath: string, options: WaitForLockReleaseOptions): Promise<void> {
+export async function waitForLockRelease(
+  lockPath: string,
+  options: WaitForLockReleaseOptions,
+): Promise<void> {
   const { log, deadline, pollIntervalMs = 1000, progressIntervalMs = 15_000 } = options;
   const startedAt = Date.now();
   let nextProgressAt = startedAt + progressIntervalMs;
@@ -72,18 +79,23 @@ export async function waitForLockRelease(lockPath: string, options: WaitForLockR
     const owner = parseLockOwner(contents);
     const ownerText = owner ? `pid ${owner.pid} on ${owner.hostname}` : 'an unknown process';
 
-    if (await isStaleLock(lockPath, owner)) {
-      log(`Removing stale build lock ${lockPath}, because ${ownerText} is no longer running.`);
+    const staleReason = await findStaleReason(lockPath, owner);
+    if (staleReason !== undefined) {
+      log(`Removing the stale build lock ${lockPath}, because ${staleReason}.`);
       await removeLockIfUnchanged(lockPath, contents);
       return;
     }
 
     const now = Date.now();
     if (!announced) {
-      log(`Another process (${ownerText}) is building the Temporal CLI, so this one waits for it. Lock file: ${lockPath}`);
+      log(
+        `Waiting for ${ownerText}, which holds the build lock ${lockPath}, to finish building the Temporal CLI.`,
+      );
       announced = true;
     } else if (now >= nextProgressAt) {
-      log(`Still waiting for ${ownerText} to finish building the Temporal CLI (${formatDuration(now - startedAt)} elapsed).`);
+      log(
+        `Still waiting for ${ownerText} to finish building the Temporal CLI (${formatDuration(now - startedAt)} elapsed).`,
+      );
       nextProgressAt = now + progressIntervalMs;
     }
 
@@ -118,7 +130,11 @@ function parseLockOwner(contents: string): LockOwner | undefined {
     }
 
     const { pid, hostname: ownerHostname, startedAt } = value as Record<string, unknown>;
-    if (typeof pid !== 'number' || typeof ownerHostname !== 'string' || typeof startedAt !== 'string') {
+    if (
+      typeof pid !== 'number' ||
+      typeof ownerHostname !== 'string' ||
+      typeof startedAt !== 'string'
+    ) {
       return undefined;
     }
     return { pid, hostname: ownerHostname, startedAt };
@@ -127,17 +143,24 @@ function parseLockOwner(contents: string): LockOwner | undefined {
   }
 }
 
-async function isStaleLock(lockPath: string, owner: LockOwner | undefined): Promise<boolean> {
+/** Returns why the lock is stale, or undefined when its owner may still be building. */
+async function findStaleReason(
+  lockPath: string,
+  owner: LockOwner | undefined,
+): Promise<string | undefined> {
   if (owner === undefined) {
-    return await isOlderThan(lockPath, INVALID_LOCK_GRACE_MS);
+    const isOld = await isOlderThan(lockPath, INVALID_LOCK_GRACE_MS);
+    return isOld
+      ? `it has not contained a valid owner for ${INVALID_LOCK_GRACE_MS / 1000}s`
+      : undefined;
   }
 
   // NOTE: a process on another host (a shared home folder) cannot be checked, so its lock counts
   // as live and only the wait deadline ends the wait.
-  if (owner.hostname !== hostname()) {
-    return false;
+  if (owner.hostname !== hostname() || isProcessAlive(owner.pid)) {
+    return undefined;
   }
-  return !isProcessAlive(owner.pid);
+  return `pid ${owner.pid} is no longer running`;
 }
 
 async function isOlderThan(path: string, ageMs: number): Promise<boolean> {
@@ -154,9 +177,9 @@ async function isOlderThan(path: string, ageMs: number): Promise<boolean> {
 
 /**
  * Deletes the lock file if it still contains `contents`.
- * NOTE: another process can replace the file between the read and the unlink, and then its fresh lock
- * is deleted. The cost is a second build running at the same time, which is safe because every build
- * writes into its own folder and renames the binary into place.
+ * NOTE: another process can replace the file between the read and the unlink, and then its fresh
+ * lock is deleted. The cost is a second build running at the same time, which is safe because
+ * every build writes into its own folder and renames the binary into place.
  */
 async function removeLockIfUnchanged(lockPath: string, contents: string): Promise<void> {
   const current = await readLockFile(lockPath);

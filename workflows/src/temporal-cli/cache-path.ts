@@ -8,7 +8,7 @@ import { TEMPORAL_CLI_VERSION } from './version.js';
 export function userCacheFolder(env: Environment = process.env): string {
   const xdgCacheHome = readVariable(env, 'XDG_CACHE_HOME');
 
-  // The XDG Base Directory Specification says to ignore relative paths in its variables.
+  // The XDG Base Directory Specification calls a relative path invalid, to be ignored.
   if (xdgCacheHome !== undefined && isAbsolute(xdgCacheHome)) {
     return xdgCacheHome;
   }
@@ -16,7 +16,10 @@ export function userCacheFolder(env: Environment = process.env): string {
   return join(readVariable(env, 'HOME') ?? homedir(), '.cache');
 }
 
-/** Returns the folder that contains one subfolder per Temporal CLI version, the build lock and the build folders. */
+/**
+ * Returns the folder that contains one subfolder per Temporal CLI version, the build lock and the
+ * build folders.
+ */
 export function temporalCliCacheFolder(env: Environment = process.env): string {
   return join(userCacheFolder(env), 'lasso-webhooks', 'temporal-cli');
 }

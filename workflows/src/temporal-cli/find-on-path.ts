@@ -2,7 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
 
-/** Returns whether `path` is a regular file, after following symlinks, that this process may execute. */
+/** Returns whether `path` is a regular file (after symlinks) that this process may execute. */
 export async function isExecutableFile(path: string): Promise<boolean> {
   try {
     const stats = await stat(path);
@@ -21,11 +21,15 @@ export async function isExecutableFile(path: string): Promise<boolean> {
 }
 
 /**
- * Searches the entries of a `PATH` value in order and returns the first executable file called `name`.
- * Empty and relative entries are skipped, because they would resolve against the working directory.
+ * Searches the entries of a `PATH` value in order and returns the first executable file called
+ * `name`. Empty and relative entries are skipped, because they resolve against the working
+ * directory.
  */
-// TODO(temporal-cli): Windows needs PATHEXT handling (`temporal.exe`), so only POSIX systems are supported.
-export async function findOnPath(name: string, pathValue: string | undefined): Promise<string | undefined> {
+// TODO(temporal-cli): Windows needs PATHEXT handling (`temporal.exe`), so only POSIX works now.
+export async function findOnPath(
+  name: string,
+  pathValue: string | undefined,
+): Promise<string | undefined> {
   if (pathValue === undefined) {
     return undefined;
   }
@@ -44,7 +48,9 @@ export async function findOnPath(name: string, pathValue: string | undefined): P
   return undefined;
 }
 
-/** Returns whether `error` is a Node.js system error, such as ENOENT or EACCES, rather than a bug. */
+/**
+ * Returns whether `error` is a Node.js system error, such as ENOENT or EACCES, rather than a bug.
+ */
 export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }

@@ -8,14 +8,21 @@ import type { Environment } from './environment.js';
 import { isExecutableFile } from './find-on-path.js';
 import { formatDuration } from './format-duration.js';
 import { isProcessAlive } from './process-alive.js';
-import { TEMPORAL_CLI_PACKAGE, TEMPORAL_CLI_VERSION, TEMPORAL_CLI_VERSION_VARIABLE } from './version.js';
+import {
+  TEMPORAL_CLI_PACKAGE,
+  TEMPORAL_CLI_VERSION,
+  TEMPORAL_CLI_VERSION_VARIABLE,
+} from './version.js';
 
 export interface BuildTemporalCliOptions {
   /** Absolute path of the `go` command. */
   goPath: string;
   /** Final path of the binary. */
   binaryPath: string;
-  /** Folder for the temporary GOBIN. It must be on the same file system as `binaryPath` so that `rename` is atomic. */
+  /**
+   * Folder for the temporary GOBIN. It must be on the same file system as `binaryPath` so that
+   * `rename` is atomic.
+   */
   workFolder: string;
   /** Environment for `go`, which gets GOBIN added. */
   env: Environment;
@@ -29,9 +36,10 @@ const BUILD_FOLDER_PREFIX = `build-${TEMPORAL_CLI_VERSION}-pid`;
 const execFileAsync = promisify(execFile);
 
 /**
- * Builds the pinned Temporal CLI with `go install` into a fresh GOBIN inside `workFolder`, checks that it
- * reports the pinned version, then renames it to `binaryPath`. A crash leaves no partial file at `binaryPath`.
- * The caller must hold the build lock. Throws with the last lines of go's output when the build fails.
+ * Builds the pinned Temporal CLI with `go install` into a fresh GOBIN inside `workFolder`, checks
+ * that it reports the pinned version, then renames it to `binaryPath`. A crash leaves no partial
+ * file at `binaryPath`. The caller must hold the build lock.
+ * Throws with the last lines of go's output when the build fails.
  */
 export async function buildTemporalCli(options: BuildTemporalCliOptions): Promise<void> {
   const { binaryPath, workFolder, log } = options;
@@ -45,7 +53,9 @@ export async function buildTemporalCli(options: BuildTemporalCliOptions): Promis
 
     const builtPath = join(goBin, 'temporal');
     if (!(await isExecutableFile(builtPath))) {
-      throw new Error(`go install exited with status 0 but wrote no executable ${builtPath}. Set TEMPORAL_CLI_PATH to a temporal binary instead.`);
+      throw new Error(
+        `go install exited with status 0 but wrote no executable ${builtPath}. Set TEMPORAL_CLI_PATH to a temporal binary instead.`,
+      );
     }
     await checkVersion(builtPath);
 
@@ -64,14 +74,15 @@ async function runGoInstall(goBin: string, options: BuildTemporalCliOptions): Pr
 
   log(
     `Building the Temporal CLI with \`go install ${target}\`. The first build downloads modules ` +
-      'and compiles them, which takes several minutes; later runs reuse the result.',
+      'and compiles them, which takes several minutes. Later runs reuse the result.',
   );
 
-  // The flags and CGO_ENABLED=0 match the release build in the CLI's .goreleaser.yml. Without the -X flag,
-  // `temporal --version` prints 0.0.0-DEV.
+  // The flags and CGO_ENABLED=0 match the release build in .goreleaser.yml of CLI v1.5.1.
+  // Without the -X flag, `temporal --version` prints 0.0.0-DEV.
   const ldflags = `-s -w -X ${TEMPORAL_CLI_VERSION_VARIABLE}=${TEMPORAL_CLI_VERSION.replace(/^v/, '')}`;
 
-  // The build folder is the working directory, so a go.mod or go.work in the caller's folder cannot affect it.
+  // The build folder is the working directory, so a go.mod or go.work in the caller's folder
+  // cannot affect the build.
   const child = spawn(goPath, ['install', `-ldflags=${ldflags}`, target], {
     cwd: goBin,
     env: { ...env, GOBIN: goBin, CGO_ENABLED: '0' },
@@ -88,7 +99,7 @@ async function runGoInstall(goBin: string, options: BuildTemporalCliOptions): Pr
   createInterface({ input: child.stdout }).on('line', forwardLine);
   createInterface({ input: child.stderr }).on('line', forwardLine);
 
-  // Compiling prints nothing for minutes, so a timer shows that the build is still running.
+  // Compiling prints nothing, so a timer shows that the build is still running.
   const progressTimer = setInterval(() => {
     log(`Still building the Temporal CLI (${formatDuration(Date.now() - startedAt)} elapsed).`);
   }, PROGRESS_INTERVAL_MS);
@@ -130,10 +141,13 @@ async function checkVersion(builtPath: string): Promise<void> {
 }
 
 /**
- * Deletes build folders left by killed builds on this host. The folder name contains the builder's pid,
- * and a folder whose process is still running is kept.
+ * Deletes build folders left by killed builds on this host. The folder name contains the builder's
+ * pid, and a folder whose process is still running is kept.
  */
-async function removeAbandonedBuildFolders(workFolder: string, log: (line: string) => void): Promise<void> {
+async function removeAbandonedBuildFolders(
+  workFolder: string,
+  log: (line: string) => void,
+): Promise<void> {
   for (const entry of await readdir(workFolder)) {
     if (!entry.startsWith(BUILD_FOLDER_PREFIX)) {
       continue;
@@ -144,7 +158,9 @@ async function removeAbandonedBuildFolders(workFolder: string, log: (line: strin
       continue;
     }
 
-    log(`Removing the build folder ${join(workFolder, entry)} of a build (pid ${pid}) that did not finish.`);
+    log(
+      `Removing the build folder ${join(workFolder, entry)} of a build (pid ${pid}) that did not finish.`,
+    );
     await rm(join(workFolder, entry), { recursive: true, force: true });
   }
 }

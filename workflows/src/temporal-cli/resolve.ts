@@ -3,7 +3,11 @@ import { resolve as resolvePath } from 'node:path';
 
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 
-import { cachedTemporalCliPath, temporalCliBuildLockPath, temporalCliCacheFolder } from './cache-path.js';
+import {
+  cachedTemporalCliPath,
+  temporalCliBuildLockPath,
+  temporalCliCacheFolder,
+} from './cache-path.js';
 import { tryAcquireBuildLock, waitForLockRelease } from './build-lock.js';
 import { readVariable, type Environment } from './environment.js';
 import { findOnPath, isExecutableFile } from './find-on-path.js';
@@ -18,19 +22,24 @@ export type TemporalCliExecutable =
 export interface ResolveTemporalCliOptions {
   /** Receives progress and decision lines. Defaults to stderr with a `[temporal-cli]` prefix. */
   log?: (line: string) => void;
-  /** Variables to read TEMPORAL_CLI_PATH, PATH, XDG_CACHE_HOME and HOME from, also passed to `go`. Defaults to `process.env`. */
+  /**
+   * Variables to read TEMPORAL_CLI_PATH, PATH, XDG_CACHE_HOME and HOME from, also passed to `go`.
+   * Defaults to `process.env`.
+   */
   env?: Environment;
 }
 
 const LOCK_WAIT_TIMEOUT_MS = 20 * 60_000;
 
 /**
- * Finds the Temporal CLI, in this order: `TEMPORAL_CLI_PATH`, `temporal` on PATH, the cached Go build, a new
- * Go build into the cache, and without `go` on PATH the SDK's own download.
- * Throws when TEMPORAL_CLI_PATH is not an executable file, when the build fails, or when waiting for another
- * process's build times out after 20 minutes.
+ * Finds the Temporal CLI, in this order: `TEMPORAL_CLI_PATH`, `temporal` on PATH, the cached Go
+ * build, a new Go build into the cache, and without `go` on PATH the SDK's own download.
+ * Throws when TEMPORAL_CLI_PATH is not an executable file, when the build fails, or when waiting
+ * for another process's build times out after 20 minutes.
  */
-export async function resolveTemporalCli(options: ResolveTemporalCliOptions = {}): Promise<TemporalCliExecutable> {
+export async function resolveTemporalCli(
+  options: ResolveTemporalCliOptions = {},
+): Promise<TemporalCliExecutable> {
   const log = options.log ?? logToStderr;
   const env = options.env ?? process.env;
 
@@ -64,7 +73,7 @@ export async function resolveTemporalCli(options: ResolveTemporalCliOptions = {}
   if (goPath === undefined) {
     log(
       `Neither temporal nor go is on PATH and ${cachedPath} does not exist, ` +
-        'so the Temporal SDK will download its dev server when the tests start it.',
+        'so the Temporal SDK downloads its own dev server when it starts one.',
     );
     return { type: 'cached-download', source: 'sdk-download' };
   }
@@ -81,8 +90,8 @@ export function toEphemeralExecutable(resolved: TemporalCliExecutable): Ephemera
 }
 
 /**
- * Builds the CLI into the cache while holding the build lock. A process that finds the lock taken waits,
- * then uses the other build's result, or builds itself when that build failed.
+ * Builds the CLI into the cache while holding the build lock. A process that finds the lock taken
+ * waits, then uses the other build's result, or builds itself when that build failed.
  */
 async function buildIntoCache(options: {
   goPath: string;
@@ -123,7 +132,7 @@ async function buildIntoCache(options: {
       log(`Using the build that the other process finished: ${binaryPath}`);
       return { type: 'existing-path', path: binaryPath, source: 'cache' };
     }
-    log('The other build left no binary, so this process tries the build itself.');
+    log(`The build lock is free but ${binaryPath} does not exist, so this process builds it.`);
   }
 }
 

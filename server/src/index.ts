@@ -21,3 +21,4 @@ export { temporalConnectionOptions, workflowUiUrl } from './temporal/connection-
 export type { TemporalConnectionOptions } from './temporal/connection-options.js';
 export { findAttempt, loadAttemptTarget, markDeliveryCancelled, recordAttempt } from './deliveries/attempt-records.js';
 export type { AttemptRecord, AttemptTarget } from './deliveries/attempt-records.js';
+export { lockDataDir } from './database/data-dir-lock.js';

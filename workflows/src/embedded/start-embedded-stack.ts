@@ -6,6 +6,7 @@ import {
   connectTemporalClient,
   createApiServer,
   listen,
+  lockDataDir,
   openDatabase,
   registerBootstrapKey,
   type Logger,
@@ -13,7 +14,7 @@ import {
 } from '@lasso/server';
 
 import { createDeliveryWorker } from '../worker/create-worker.js';
-import { lockDataDir } from './data-dir-lock.js';
+
 import { readOrCreateLocalApiKey } from './local-api-key.js';
 import { connectWorker, startTemporal } from './start-temporal.js';
 

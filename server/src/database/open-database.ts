@@ -16,7 +16,7 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const db =
     options.databaseUrl !== undefined
-      ? await openPostgresDatabase(options.databaseUrl)
+      ? openPostgresDatabase(options.databaseUrl)
       : await openPgliteDatabase(options.dataDir === undefined ? undefined : path.join(options.dataDir, 'pglite'));
 
   try {

@@ -13,8 +13,8 @@ function normalizeError(error: unknown): unknown {
   return error;
 }
 
-/** Connects a pool to the PostgreSQL server at `url`. */
-export async function openPostgresDatabase(url: string, options: { maxConnections?: number } = {}): Promise<Database> {
+/** Creates a connection pool for the PostgreSQL server at `url`; connections open on first use. */
+export function openPostgresDatabase(url: string, options: { maxConnections?: number } = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
 
   // An idle client that loses its connection emits an error on the pool; without a listener it would crash the process.

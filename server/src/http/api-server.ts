@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 import { nodeHTTPRequestHandler } from '@trpc/server/adapters/node-http';
 
-import { ERROR_STATUS, type ErrorBody } from '@lasso/contracts';
+import { ERROR_STATUS } from '@lasso/contracts';
 
 import { authenticateApiKey } from '../auth/api-keys.js';
 import { ApiError, toErrorBody } from '../errors.js';
@@ -124,7 +124,7 @@ function describeError(error: unknown): string {
   return `${error.name}: ${error.message}${cause}`;
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown | ErrorBody): void {
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker, type NativeConnection } from '@temporalio/worker';
 
 import type { Database } from '@lasso/server';
 

@@ -25,10 +25,10 @@ export type WebhookVerificationReason = (typeof WEBHOOK_VERIFICATION_REASONS)[nu
 export class WebhookVerificationError extends Error {
   override readonly name = 'WebhookVerificationError';
 
-  /** Which check failed. */
+  /** Check that failed. */
   readonly reason: WebhookVerificationReason;
 
-  /** Field problems of an `invalid_payload` error; empty for the other reasons. */
+  /** Field problems of an `invalid_payload` error, empty for the other reasons. */
   readonly issues: readonly FieldIssue[];
 
   constructor(
@@ -47,7 +47,7 @@ export type WebhookHeaders = Record<string, string | string[] | undefined> | Hea
 
 /** Options of `parseWebhook`. */
 export interface ParseWebhookOptions {
-  /** Request headers; the `X-Lasso-Signature` lookup ignores case. */
+  /** Request headers. The `X-Lasso-Signature` lookup ignores case. */
   headers?: WebhookHeaders;
   /** Endpoint secret. When set, the signature is checked before the body is parsed. */
   secret?: string;
@@ -55,7 +55,7 @@ export interface ParseWebhookOptions {
 
 /**
  * Verifies (when `secret` is set), parses and validates a raw webhook body. Throws a
- * `WebhookVerificationError` whose `reason` says which check failed, or a TypeError when `secret`
+ * `WebhookVerificationError` whose `reason` names the check that failed, or a TypeError when `secret`
  * is empty or `body` is not the raw body as a string or bytes.
  */
 export function parseWebhook(
@@ -118,7 +118,7 @@ function checkSignature(
     throw new WebhookVerificationError('missing_signature', `missing ${headerName} header`);
   }
 
-  // Deliveries carry one signature; several copies mean the request was not sent as signed.
+  // Deliveries carry one signature, so several copies mean the request was not sent as signed.
   if (values.length > 1) {
     throw new WebhookVerificationError(
       'invalid_signature',

@@ -6,4 +6,6 @@ export const MUTATION_PATHS: ReadonlySet<string> = new Set([
   'tables.create',
   'tables.complete',
   'tables.fail',
+  'deliveries.cancel',
+  'deliveries.replay',
 ]);

@@ -10,7 +10,9 @@ import { SIGNATURE_PREFIX } from '@lasso/contracts';
 export function signPayload(body: string | Uint8Array, secret: string): string {
   requireSecret(secret);
 
-  const digest = createHmac('sha256', Buffer.from(secret, 'utf8')).update(toBytes(body)).digest('hex');
+  const digest = createHmac('sha256', Buffer.from(secret, 'utf8'))
+    .update(toBytes(body))
+    .digest('hex');
   return SIGNATURE_PREFIX + digest;
 }
 

@@ -46,3 +46,15 @@ export interface DeliveryWorkflowState {
 
 /** Version sent in the User-Agent header as `Lasso-Webhooks/<version>`. */
 export const LASSO_VERSION = '0.1.0';
+
+/**
+ * Search attributes of delivery workflows, all of type Keyword, so `temporal workflow list --query`
+ * and the Web UI find deliveries by workspace, event, table, webhook or status.
+ */
+export const DELIVERY_SEARCH_ATTRIBUTES = {
+  workspace: 'LassoWorkspace',
+  event: 'LassoEventType',
+  tableId: 'LassoTableId',
+  webhookId: 'LassoWebhookId',
+  status: 'LassoDeliveryStatus',
+} as const;

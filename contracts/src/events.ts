@@ -60,19 +60,25 @@ export const tableFailedDataSchema = z.object({
   error: tableErrorSchema,
 });
 
-export const productDataSchema = z.strictObject({
-  product_id: catalogIdSchema,
-  product: catalogObjectSchema,
-});
+export const productDataSchema = z.strictObject(
+  {
+    product_id: catalogIdSchema,
+    product: catalogObjectSchema,
+  },
+  expected('must be an object with product_id and product'),
+);
 
 export const productUpdatedDataSchema = productDataSchema.extend({
   previous_attributes: catalogObjectSchema.optional(),
 });
 
-export const attributeDataSchema = z.strictObject({
-  attribute_id: catalogIdSchema,
-  attribute: catalogObjectSchema,
-});
+export const attributeDataSchema = z.strictObject(
+  {
+    attribute_id: catalogIdSchema,
+    attribute: catalogObjectSchema,
+  },
+  expected('must be an object with attribute_id and attribute'),
+);
 
 export const attributeUpdatedDataSchema = attributeDataSchema.extend({
   previous_attributes: catalogObjectSchema.optional(),

@@ -9,3 +9,6 @@ export * from './ids.js';
 export * from './pagination.js';
 export * from './tables.js';
 export * from './webhook-target.js';
+export * from './catalog-webhooks.js';
+export * from './fan-out-workflow.js';
+export * from './publish.js';

@@ -22,3 +22,4 @@ export type { TemporalConnectionOptions } from './temporal/connection-options.js
 export { findAttempt, loadAttemptTarget, markDeliveryCancelled, recordAttempt } from './deliveries/attempt-records.js';
 export type { AttemptRecord, AttemptTarget } from './deliveries/attempt-records.js';
 export { lockDataDir } from './database/data-dir-lock.js';
+export { DELIVERY_SEARCH_ATTRIBUTE_KEYS, initialDeliverySearchAttributes } from './temporal/search-attributes.js';

@@ -9,7 +9,7 @@ export interface ReplySettings {
   failFirst: number;
 }
 
-/** Formats the lines printed once the receiver listens; the secret itself is never included. */
+/** Formats the lines printed once the receiver listens. The secret itself is never included. */
 export function formatStartMessage(url: string, settings: ReplySettings): string {
   const lines = [`Lasso receiver listening on ${url}`, `Replies: ${describeReplies(settings)}`];
 
@@ -49,7 +49,7 @@ export function formatReceivedRequest(request: ReceivedRequest): string {
   ];
 
   if (!request.bodyTooLarge) {
-    lines.push(`payload: ${describePayload(request.body)}`);
+    lines.push(`payload: ${escapeControlCharacters(describePayload(request.body))}`);
   }
 
   lines.push('headers:');
@@ -126,6 +126,7 @@ function formatBody(request: ReceivedRequest): string {
 
 // A body or header from the network must not be able to send escape sequences to the terminal.
 function escapeControlCharacters(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the purpose here
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (character) => {
     return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`;
   });

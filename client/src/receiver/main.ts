@@ -1,8 +1,13 @@
 import { formatReceivedRequest, formatStartMessage } from './format.js';
-import { parseReceiverArgs, RECEIVER_USAGE, ReceiverArgsError, type ReceiverArgs } from './parse-args.js';
+import {
+  parseReceiverArgs,
+  RECEIVER_USAGE,
+  ReceiverArgsError,
+  type ReceiverArgs,
+} from './parse-args.js';
 import { startReceiver, type RunningReceiver } from './start-receiver.js';
 
-// Exit code for a command line that cannot run, as most Unix tools use it.
+// Exit code for invalid usage, as Bash builtins and GNU tools use it.
 const USAGE_EXIT_CODE = 2;
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -17,7 +17,7 @@ export interface ReceiverArgs {
   help: boolean;
 }
 
-/** Error thrown for a command line the receiver cannot run with; the message names the option. */
+/** Error thrown for a command line the receiver cannot run with. Its message names the option. */
 export class ReceiverArgsError extends Error {
   override readonly name = 'ReceiverArgsError';
 }
@@ -57,20 +57,26 @@ export function parseReceiverArgs(argv: readonly string[]): ReceiverArgs {
     return { ...defaultArgs(), help: true };
   }
 
-  const port = parseInteger('--port', values.port, { min: 0, max: 65_535 }) ?? DEFAULT_RECEIVER_PORT;
+  const port =
+    parseInteger('--port', values.port, { min: 0, max: 65_535 }) ?? DEFAULT_RECEIVER_PORT;
   const status =
     parseInteger('--status', values.status, { min: 100, max: 599 }) ?? DEFAULT_RECEIVER_STATUS;
   const failFirst =
-    parseInteger('--fail-first', values['fail-first'], { min: 0, max: Number.MAX_SAFE_INTEGER }) ?? 0;
+    parseInteger('--fail-first', values['fail-first'], { min: 0, max: Number.MAX_SAFE_INTEGER }) ??
+    0;
   const host = parseNonEmpty('--host', values.host) ?? DEFAULT_RECEIVER_HOST;
   const secret = parseNonEmpty('--secret', values.secret);
 
   // A receiver that never replies has no status to send, so these options would be ignored silently.
   if (values.hang && values.status !== undefined) {
-    throw new ReceiverArgsError('--hang cannot be combined with --status: a hanging receiver never replies');
+    throw new ReceiverArgsError(
+      '--hang cannot be combined with --status: a hanging receiver never replies',
+    );
   }
   if (values.hang && values['fail-first'] !== undefined) {
-    throw new ReceiverArgsError('--hang cannot be combined with --fail-first: a hanging receiver never replies');
+    throw new ReceiverArgsError(
+      '--hang cannot be combined with --fail-first: a hanging receiver never replies',
+    );
   }
 
   return { port, host, secret, status, hang: values.hang, failFirst, help: false };
@@ -98,8 +104,8 @@ function readOptions(argv: readonly string[]) {
     });
     return values;
   } catch (error) {
-    // node:util reports unknown options, missing values and stray arguments with a message that
-    // names the argument; any other error is a bug and propagates as is.
+    // Errors with an ERR_PARSE_ARGS_ code name the bad argument, so their message is kept.
+    // Any other error is a bug and propagates unchanged.
     if (error instanceof TypeError && isParseArgsErrorCode((error as NodeJS.ErrnoException).code)) {
       throw new ReceiverArgsError(error.message, { cause: error });
     }

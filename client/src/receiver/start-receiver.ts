@@ -29,13 +29,13 @@ export interface ReceivedRequest {
   failedOnPurpose: boolean;
 }
 
-/** Options of `startReceiver`; every field is optional. */
+/** Options of `startReceiver`, all optional. */
 export interface ReceiverOptions {
-  /** TCP port; 0 picks a free one (default 4000). */
+  /** TCP port, where 0 picks a free one (default 4000). */
   port?: number;
   /** Address to listen on (default 127.0.0.1). */
   host?: string;
-  /** Endpoint secret; when set, each request's signature is checked against it. */
+  /** Endpoint secret. When set, each request's signature is checked against it. */
   secret?: string;
   /** Status sent in reply to every request (default 200). */
   status?: number;
@@ -61,14 +61,29 @@ export const DEFAULT_RECEIVER_PORT = 4000;
 export const DEFAULT_RECEIVER_HOST = '127.0.0.1';
 export const DEFAULT_RECEIVER_STATUS = 200;
 
-// Bodies past this size are dropped and answered with 413, so a stray upload cannot exhaust memory.
+// Bodies past this size are dropped and get a 413 reply, so a stray upload cannot exhaust memory.
 export const MAX_RECEIVER_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
- * Starts an HTTP server that records every request and replies as configured, and rejects with the
- * listen error (such as EADDRINUSE) when the port cannot be bound.
+ * Starts an HTTP server that records every request and replies as configured. Rejects with a
+ * RangeError for a status outside 100 to 599 or a negative `failFirst`, and with the listen error
+ * (such as EADDRINUSE) when the port cannot be bound.
  */
 export async function startReceiver(options: ReceiverOptions = {}): Promise<RunningReceiver> {
+  if (options.status !== undefined && !isIntegerIn(options.status, 100, 599)) {
+    throw new RangeError(
+      `status must be a whole number from 100 to 599, received ${options.status}`,
+    );
+  }
+  if (
+    options.failFirst !== undefined &&
+    !isIntegerIn(options.failFirst, 0, Number.MAX_SAFE_INTEGER)
+  ) {
+    throw new RangeError(
+      `failFirst must be a whole number of 0 or more, received ${options.failFirst}`,
+    );
+  }
+
   const reportError = options.onError ?? (() => {});
   const replySettings = {
     status: options.status ?? DEFAULT_RECEIVER_STATUS,
@@ -138,7 +153,15 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Runn
   return { url, close };
 }
 
-function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<void> {
+function isIntegerIn(value: number, min: number, max: number): boolean {
+  return Number.isInteger(value) && value >= min && value <= max;
+}
+
+function listen(
+  server: ReturnType<typeof createServer>,
+  port: number,
+  host: string,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.once('error', onError);
@@ -236,7 +259,9 @@ function notify(
     onRequest(received);
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);
-    reportError(new Error(`onRequest failed for request ${received.number}: ${cause}`, { cause: error }));
+    reportError(
+      new Error(`onRequest failed for request ${received.number}: ${cause}`, { cause: error }),
+    );
   }
 }
 

@@ -84,6 +84,43 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'catalog webhooks and idempotency keys of published events',
+    sql: `
+      CREATE TABLE catalog_webhooks (
+        id text PRIMARY KEY,
+        workspace text NOT NULL,
+        url text NOT NULL,
+        events text[] NOT NULL,
+        secret text,
+        auth_header_name text,
+        auth_header_value text,
+        description text,
+        enabled boolean NOT NULL DEFAULT true,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        -- Deleted subscriptions stay, without secrets, so their deliveries still name them.
+        deleted_at timestamptz
+      );
+      CREATE INDEX catalog_webhooks_workspace_id ON catalog_webhooks (workspace, id);
+
+      ALTER TABLE deliveries ADD CONSTRAINT deliveries_webhook_id_fkey
+        FOREIGN KEY (webhook_id) REFERENCES catalog_webhooks (id);
+      CREATE INDEX deliveries_webhook ON deliveries (webhook_id, id DESC);
+
+      ALTER TABLE events ADD COLUMN idempotency_key text;
+
+      -- One live key per workspace; a key older than the 24-hour window is taken over by the next publish.
+      CREATE TABLE event_idempotency_keys (
+        workspace text NOT NULL,
+        idempotency_key text NOT NULL,
+        event_id text NOT NULL REFERENCES events (id) DEFERRABLE INITIALLY DEFERRED,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (workspace, idempotency_key)
+      );
+    `,
+  },
 ];
 
 /** Brings the schema up to date; safe to run from several processes at once on PostgreSQL. */

@@ -141,3 +141,12 @@ export async function listDeliveries(db: Queryable, filters: DeliveryFilters): P
 export async function listAttempts(db: Queryable, deliveryId: string): Promise<AttemptRow[]> {
   return db.query<AttemptRow>('SELECT * FROM delivery_attempts WHERE delivery_id = $1 ORDER BY number', [deliveryId]);
 }
+
+/** Finds the pending replay of a delivery, if one is running. */
+export async function findPendingReplay(db: Queryable, deliveryId: string): Promise<DeliveryRow | null> {
+  const rows = await db.query<DeliveryRow>(
+    "SELECT * FROM deliveries WHERE replay_of = $1 AND status = 'pending' ORDER BY id DESC LIMIT 1",
+    [deliveryId],
+  );
+  return rows[0] ?? null;
+}

@@ -3,6 +3,7 @@ import { DELIVERY_WORKFLOW, deliveryWorkflowId, type DeliveryWorkflowInput, type
 import type { Queryable } from '../database/database.js';
 import { generateId } from '../ids.js';
 import type { ServiceDeps } from '../service-deps.js';
+import { initialDeliverySearchAttributes } from '../temporal/search-attributes.js';
 import { insertDelivery, type DeliveryRow } from './deliveries-store.js';
 
 export interface StartDeliveryOptions {
@@ -42,6 +43,7 @@ export async function startDelivery(tx: Queryable, deps: ServiceDeps, options: S
     taskQueue: deps.taskQueue,
     args: [input],
     staticSummary: `${options.event} to ${new URL(options.url).host}`,
+    typedSearchAttributes: initialDeliverySearchAttributes(options),
   });
 
   return delivery;

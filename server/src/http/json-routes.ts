@@ -44,6 +44,20 @@ export const JSON_ROUTES: JsonRoute[] = [
     successStatus: 200,
     call: (c, i) => c.deliveries.get(i),
   },
+  {
+    method: 'POST',
+    pattern: '/api/v1/deliveries/:delivery_id/cancel',
+    inputFrom: 'body',
+    successStatus: 200,
+    call: (c, i) => c.deliveries.cancel(i),
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/deliveries/:delivery_id/replay',
+    inputFrom: 'body',
+    successStatus: 200,
+    call: (c, i) => c.deliveries.replay(i),
+  },
 ];
 
 /** A route matched against a request path, with its path parameters decoded. */

@@ -1,11 +1,14 @@
 import {
   deliveryIdInputSchema,
   deliveryPageSchema,
+  deliverySchema,
   deliveryWithAttemptsSchema,
   listDeliveriesInputSchema,
 } from '@lasso/contracts';
 
+import { cancelDelivery } from '../deliveries/cancel-delivery.js';
 import { findDelivery, listAttempts, listDeliveries, toAttempt } from '../deliveries/deliveries-store.js';
+import { replayDelivery } from '../deliveries/replay-delivery.js';
 import { toDelivery } from '../deliveries/to-delivery.js';
 import { notFound } from '../errors.js';
 import { authedProcedure, router } from '../trpc/init.js';
@@ -43,5 +46,21 @@ export const deliveriesRouter = router({
       }
       const attempts = await listAttempts(ctx.deps.db, row.id);
       return { ...toDelivery(row, ctx.deps), attempts: attempts.map(toAttempt) };
+    }),
+
+  cancel: authedProcedure
+    .input(deliveryIdInputSchema)
+    .output(deliverySchema)
+    .mutation(async ({ ctx, input }) => {
+      const row = await cancelDelivery(ctx.deps, { workspace: ctx.workspace, deliveryId: input.delivery_id });
+      return toDelivery(row, ctx.deps);
+    }),
+
+  replay: authedProcedure
+    .input(deliveryIdInputSchema)
+    .output(deliverySchema)
+    .mutation(async ({ ctx, input }) => {
+      const row = await replayDelivery(ctx.deps, { workspace: ctx.workspace, deliveryId: input.delivery_id });
+      return toDelivery(row, ctx.deps);
     }),
 });

@@ -4,18 +4,20 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 // `npm start` runs this file; the test runs the build output, so build before testing.
-const EMBEDDED_ENTRY = fileURLToPath(new URL('../../../workflows/dist/main/embedded.js', import.meta.url));
+const EMBEDDED_ENTRY = fileURLToPath(
+  new URL('../../../workflows/dist/main/embedded.js', import.meta.url),
+);
 
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 30_000;
 // How long the dev server may outlive the Node process before it counts as left over.
 const GROUP_EXIT_GRACE_MS = 5_000;
 
-// Variables the launcher needs to find or build the Temporal CLI; nothing else is inherited, so a
+// Variables the launcher needs to find or build the Temporal CLI. Nothing else is inherited, so a
 // TEMPORAL_ADDRESS or DATABASE_URL in the test's environment cannot redirect the process.
 const INHERITED_VARIABLES = ['PATH', 'HOME', 'TEMPORAL_CLI_PATH', 'XDG_CACHE_HOME'] as const;
 
-/** Ports for the API, the Temporal frontend and the Temporal Web UI; unset ones are picked free. */
+/** Ports for the API, the Temporal frontend and the Temporal Web UI. Unset ones are picked free. */
 export interface EmbeddedPorts {
   api?: number;
   temporal?: number;
@@ -38,8 +40,8 @@ export interface EmbeddedProcess {
   temporalAddress: string;
   /**
    * Sends `signal` (SIGINT by default) and resolves with the exit code, or null when a signal
-   * ended the process. Throws when the process needs SIGKILL after 30 s, or when one of its
-   * children (the Temporal dev server) outlives it; both are killed before the throw.
+   * ended the process. Throws when the process is still running 30 s later, or when one of its
+   * children (the Temporal dev server) outlives it by 5 s. Both get SIGKILL before the throw.
    */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   /** Everything the process wrote to stdout and stderr so far, interleaved in arrival order. */
@@ -65,7 +67,9 @@ async function pickFreePorts(count: number): Promise<number[]> {
     }
     return servers.map((server) => (server.address() as AddressInfo).port);
   } finally {
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+    await Promise.all(
+      servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    );
   }
 }
 
@@ -102,11 +106,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Starts `node workflows/dist/main/embedded.js` on loopback with its own ports and data folder,
  * and resolves once its banner shows the API URL and GET /health returns 200. Throws with the
- * process's output when it exits early or is not ready within 120 s; the process is killed first.
+ * process's output when it exits early or is not ready within 120 s, after killing it.
  */
-export async function startEmbeddedProcess(options: EmbeddedProcessOptions): Promise<EmbeddedProcess> {
+export async function startEmbeddedProcess(
+  options: EmbeddedProcessOptions,
+): Promise<EmbeddedProcess> {
   await access(EMBEDDED_ENTRY).catch(() => {
-    throw new Error(`${EMBEDDED_ENTRY} does not exist; run \`npx turbo run build\` in the repository root first`);
+    throw new Error(
+      `${EMBEDDED_ENTRY} does not exist. Run \`npx turbo run build\` in the repository root first.`,
+    );
   });
 
   const [freeApi, freeTemporal, freeTemporalUi] = await pickFreePorts(3);
@@ -131,7 +139,11 @@ export async function startEmbeddedProcess(options: EmbeddedProcessOptions): Pro
   }
 
   // A group of its own lets a forced stop reach the Temporal dev server, a child of this process.
-  const child = spawn(process.execPath, [EMBEDDED_ENTRY], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [EMBEDDED_ENTRY], {
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const pid = child.pid;
   if (pid === undefined) {
     throw new Error(`failed to spawn ${process.execPath} ${EMBEDDED_ENTRY}`);
@@ -205,12 +217,16 @@ export async function startEmbeddedProcess(options: EmbeddedProcessOptions): Pro
   for (;;) {
     if (exitCode !== undefined) {
       killGroup(pid);
-      throw new Error(`process ${pid} exited with code ${exitCode} before it was ready; output:\n${output()}`);
+      throw new Error(
+        `process ${pid} exited with code ${exitCode} before it was ready; output:\n${output()}`,
+      );
     }
     if (Date.now() > deadline) {
       killGroup(pid);
       await exited;
-      throw new Error(`process ${pid} was not ready within ${READY_TIMEOUT_MS / 1000} s and was killed; output:\n${output()}`);
+      throw new Error(
+        `process ${pid} was not ready within ${READY_TIMEOUT_MS / 1000} s and was killed; output:\n${output()}`,
+      );
     }
 
     apiUrl ??= /^\s*API:\s+(http:\/\/\S+)/m.exec(stdout)?.[1];

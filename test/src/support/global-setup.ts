@@ -1,6 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 
+import { DELIVERY_SEARCH_ATTRIBUTE_KEYS } from '@lasso/server';
 import { resolveTemporalCli, toEphemeralExecutable } from '@lasso/workflows';
 
 declare module 'vitest' {
@@ -14,7 +15,11 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const executable = await resolveTemporalCli();
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: toEphemeralExecutable(executable), ip: '127.0.0.1' },
+    server: {
+      executable: toEphemeralExecutable(executable),
+      ip: '127.0.0.1',
+      searchAttributes: Object.values(DELIVERY_SEARCH_ATTRIBUTE_KEYS),
+    },
   });
 
   project.provide('temporalAddress', env.address);

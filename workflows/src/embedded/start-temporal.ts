@@ -3,7 +3,12 @@ import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 
-import { temporalConnectionOptions, type ServiceEnv, type TemporalConnectionOptions } from '@lasso/server';
+import {
+  DELIVERY_SEARCH_ATTRIBUTE_KEYS,
+  temporalConnectionOptions,
+  type ServiceEnv,
+  type TemporalConnectionOptions,
+} from '@lasso/server';
 
 import { resolveTemporalCli, toEphemeralExecutable } from '../temporal-cli/index.js';
 
@@ -42,6 +47,7 @@ export async function startTemporal(env: ServiceEnv, options: { dataDir: string;
       ui: true,
       uiPort: env.TEMPORAL_UI_PORT,
       namespace: env.TEMPORAL_NAMESPACE,
+      searchAttributes: Object.values(DELIVERY_SEARCH_ATTRIBUTE_KEYS),
     },
   });
 

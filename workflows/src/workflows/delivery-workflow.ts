@@ -5,10 +5,13 @@ import {
   log,
   proxyActivities,
   setHandler,
+  upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
+import { defineSearchAttributeKey } from '@temporalio/common';
 
 import {
+  DELIVERY_SEARCH_ATTRIBUTES,
   DELIVERY_WORKFLOW,
   MAX_ATTEMPTS,
   RETRY_DELAYS_MS,
@@ -17,6 +20,8 @@ import {
 } from '@lasso/contracts/delivery-workflow';
 
 import type { DeliveryActivities } from '../activities/attempt-types.js';
+
+const statusSearchAttribute = defineSearchAttributeKey(DELIVERY_SEARCH_ATTRIBUTES.status, 'KEYWORD');
 
 export const cancelSignal = defineSignal(DELIVERY_WORKFLOW.cancelSignal);
 export const replaySignal = defineSignal(DELIVERY_WORKFLOW.replaySignal);
@@ -52,13 +57,19 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   });
   setHandler(stateQuery, () => state);
 
+  // Keeps the status search attribute in step with the delivery record, for Web UI searches.
+  const finish = (status: DeliveryWorkflowState['status']) => {
+    state.status = status;
+    state.nextAttemptAt = null;
+    upsertSearchAttributes([{ key: statusSearchAttribute, value: status }]);
+    return state;
+  };
+
   for (let attemptNumber = 1; attemptNumber <= MAX_ATTEMPTS; attemptNumber++) {
     if (cancelRequested) {
       await markDeliveryCancelled({ deliveryId: input.deliveryId });
-      state.status = 'cancelled';
-      state.nextAttemptAt = null;
       log.info('delivery cancelled', { deliveryId: input.deliveryId, attemptsMade: state.attemptsMade });
-      return state;
+      return finish('cancelled');
     }
 
     const retryDelayMs = RETRY_DELAYS_MS[attemptNumber - 1] ?? null;
@@ -72,13 +83,11 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
     state.attemptsMade = attemptNumber;
 
     if (result.outcome === 'succeeded') {
-      state.status = 'succeeded';
-      return state;
+      return finish('succeeded');
     }
     if (retryDelayMs === null) {
-      state.status = 'abandoned';
       log.info('delivery abandoned', { deliveryId: input.deliveryId, attemptsMade: attemptNumber });
-      return state;
+      return finish('abandoned');
     }
 
     // A replay asked for while the attempt ran is spent by that attempt.

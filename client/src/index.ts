@@ -27,3 +27,13 @@ export type {
   WebhookPayload,
   WebhookPayloadOf,
 } from '@lasso/contracts';
+export type {
+  CatalogEventName,
+  CatalogWebhook,
+  CreateCatalogWebhookInput,
+  DeletedCatalogWebhook,
+  PublishedEvent,
+  PublishEventInput,
+  UpdateCatalogWebhookInput,
+} from '@lasso/contracts';
+export type { RecoverDeliveriesInput, RecoverDeliveriesResult } from '@lasso/contracts';

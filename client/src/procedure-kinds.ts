@@ -8,4 +8,9 @@ export const MUTATION_PATHS: ReadonlySet<string> = new Set([
   'tables.fail',
   'deliveries.cancel',
   'deliveries.replay',
+  'deliveries.recover',
+  'catalogWebhooks.create',
+  'catalogWebhooks.update',
+  'catalogWebhooks.delete',
+  'events.publish',
 ]);

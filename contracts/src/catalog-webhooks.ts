@@ -16,13 +16,16 @@ export const MAX_DESCRIPTION_LENGTH = 500;
 
 /** Events a subscription receives: a non-empty list of catalog events, each named once. */
 export const subscribedEventsSchema = z
-  .array(catalogEventNameSchema, expected(`must be an array of event names from ${CATALOG_EVENTS.join(', ')}`))
+  .array(
+    catalogEventNameSchema,
+    expected(`must be an array of event names from ${CATALOG_EVENTS.join(', ')}`),
+  )
   .min(1, 'must contain at least one event')
   .superRefine((events, context) => {
     const seen = new Set<string>();
     for (const [index, event] of events.entries()) {
       if (seen.has(event)) {
-        context.addIssue({ code: 'custom', path: [index], message: `repeats ${event}; list each event once` });
+        context.addIssue({ code: 'custom', path: [index], message: `must not repeat ${event}` });
       }
       seen.add(event);
     }
@@ -76,14 +79,16 @@ export const updateCatalogWebhookInputSchema = z
       context.addIssue({
         code: 'custom',
         path: ['auth_header_value'],
-        message: 'must be null when auth_header_name is null; the name and value are removed together',
+        message:
+          'must be null when auth_header_name is null; the name and value are removed together',
       });
     }
     if (input.auth_header_value === null && input.auth_header_name === undefined) {
       context.addIssue({
         code: 'custom',
         path: ['auth_header_name'],
-        message: 'must be null when auth_header_value is null; the name and value are removed together',
+        message:
+          'must be null when auth_header_value is null; the name and value are removed together',
       });
     }
   });

@@ -44,7 +44,7 @@ export interface FanOutPageInput {
   pageSize: number;
 }
 
-/** What one fan-out page did; `lastWebhookId` is null when no subscription was left. */
+/** Outcome of one fan-out page. `lastWebhookId` is null when no subscription was left. */
 export interface FanOutPageResult {
   subscriptions: number;
   deliveriesStarted: number;

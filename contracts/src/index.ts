@@ -12,3 +12,5 @@ export * from './webhook-target.js';
 export * from './catalog-webhooks.js';
 export * from './fan-out-workflow.js';
 export * from './publish.js';
+export * from './recovery.js';
+export * from './event-data-limit.js';

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-import { CATALOG_EVENTS, catalogEventNameSchema, EVENT_DATA_SCHEMAS, type CatalogEventName } from './events.js';
+import {
+  CATALOG_EVENTS,
+  catalogEventNameSchema,
+  EVENT_DATA_SCHEMAS,
+  type CatalogEventName,
+} from './events.js';
 import { expected } from './messages.js';
 
 /** Hours during which publishing with the same idempotency key returns the first event again. */
@@ -37,13 +42,18 @@ export const publishEventInputSchema = z.discriminatedUnion(
     publishInputOf('attribute.deleted'),
   ],
   {
-    // zod reports an unknown or missing discriminator as a bare "Invalid input" on `event`.
-    error: (issue) =>
-      issue.code === 'invalid_union'
-        ? issue.input === undefined
-          ? 'is required'
-          : `must be one of ${CATALOG_EVENTS.join(', ')}`
-        : undefined,
+    // zod's own message for a bad discriminator does not list the valid events. The issue's input
+    // is the whole object, so its `event` field separates a missing event from an unknown one.
+    error: (issue) => {
+      if (issue.code !== 'invalid_union') {
+        return undefined;
+      }
+      const sent =
+        typeof issue.input === 'object' && issue.input !== null
+          ? (issue.input as { event?: unknown }).event
+          : undefined;
+      return sent === undefined ? 'is required' : `must be one of ${CATALOG_EVENTS.join(', ')}`;
+    },
   },
 );
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+import { allowedNetworksSetting } from './network/allowed-networks-setting.js';
+import { previousSecretKeysSetting, secretKeySetting } from './secrets/secret-key-settings.js';
+
 // Empty strings count as unset, so `FOO= npm start` means the same as leaving FOO out.
 const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
 
@@ -43,6 +46,18 @@ export const serviceEnvSchema = temporalEnvSchema.extend({
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   NODE_ENV: optionalText,
+  WEBHOOK_ALLOWED_NETWORKS: allowedNetworksSetting,
+  LASSO_SECRET_KEY: secretKeySetting,
+  LASSO_PREVIOUS_SECRET_KEYS: previousSecretKeysSetting,
+  API_RATE_LIMIT_PER_MINUTE: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce
+      .number()
+      .int('must be a whole number of requests per minute')
+      .min(1, 'must be at least 1 request per minute')
+      .max(1_000_000, 'must be at most 1000000 requests per minute')
+      .default(600),
+  ),
 });
 
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;

@@ -49,6 +49,20 @@ export async function storeApiKey(
  * unknown or revoked. The lookup is by hash, so no comparison ever touches the key itself.
  */
 export async function authenticateApiKey(db: Queryable, authorization: string | undefined): Promise<string | null> {
+  const key = parseBearerKey(authorization);
+  if (key === null) {
+    return null;
+  }
+
+  const rows = await db.query<{ workspace: string }>(
+    'SELECT workspace FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+    [hashApiKey(key)],
+  );
+  return rows[0]?.workspace ?? null;
+}
+
+/** Reads the API key from an `Authorization: Bearer <key>` value; null when it is missing or malformed. */
+export function parseBearerKey(authorization: string | undefined): string | null {
   if (authorization === undefined) {
     return null;
   }
@@ -58,12 +72,7 @@ export async function authenticateApiKey(db: Queryable, authorization: string | 
   if (key === undefined || !apiKeySchema.safeParse(key).success) {
     return null;
   }
-
-  const rows = await db.query<{ workspace: string }>(
-    'SELECT workspace FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
-    [hashApiKey(key)],
-  );
-  return rows[0]?.workspace ?? null;
+  return key;
 }
 
 export async function listApiKeys(db: Queryable, workspace?: string): Promise<ApiKeyRecord[]> {

@@ -46,7 +46,10 @@ export interface NewCatalogWebhook {
   enabled: boolean;
 }
 
-export async function insertCatalogWebhook(db: Queryable, webhook: NewCatalogWebhook): Promise<CatalogWebhookRow> {
+export async function insertCatalogWebhook(
+  db: Queryable,
+  webhook: NewCatalogWebhook,
+): Promise<CatalogWebhookRow> {
   const rows = await db.query<CatalogWebhookRow>(
     `INSERT INTO catalog_webhooks (id, workspace, url, events, secret, auth_header_name, auth_header_value,
        description, enabled)

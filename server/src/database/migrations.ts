@@ -121,6 +121,13 @@ const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'index of replays by original delivery',
+    sql: `
+      CREATE INDEX deliveries_replay_of ON deliveries (replay_of) WHERE replay_of IS NOT NULL;
+    `,
+  },
 ];
 
 /** Brings the schema up to date; safe to run from several processes at once on PostgreSQL. */

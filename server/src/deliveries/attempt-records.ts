@@ -1,6 +1,7 @@
 import type { AttemptOutcome, DeliveryStatus, EventName } from '@lasso/contracts';
 
 import type { Queryable } from '../database/database.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import type { AttemptRow } from './deliveries-store.js';
 
 /** Everything one attempt needs: the body, where to send it and how to sign it, read as it is now. */
@@ -13,6 +14,8 @@ export interface AttemptTarget {
   url: string;
   secret: string | null;
   authHeader: { name: string; value: string } | null;
+  /** True when the delivery goes to a catalog webhook that has been deleted; nothing may be sent. */
+  webhookDeleted: boolean;
 }
 
 interface AttemptTargetRow {
@@ -25,17 +28,26 @@ interface AttemptTargetRow {
   webhook_secret: string | null;
   webhook_auth_header_name: string | null;
   webhook_auth_header_value: string | null;
+  webhook_deleted: boolean;
 }
 
-/** Reads a delivery's body and endpoint with its current secret and auth header, or null when it is unknown. */
-export async function loadAttemptTarget(db: Queryable, deliveryId: string): Promise<AttemptTarget | null> {
+/**
+ * Reads a delivery's body and endpoint with the current URL, secret and auth header of its table or
+ * catalog webhook, so a retry follows an update. Returns null when the delivery is unknown.
+ * The secret and auth header value come back decrypted with `secrets`.
+ */
+export async function loadAttemptTarget(db: Queryable, deliveryId: string, secrets: SecretBox): Promise<AttemptTarget | null> {
   const rows = await db.query<AttemptTargetRow>(
     `SELECT d.id, d.status, d.event, d.event_id, e.body,
-            COALESCE(t.webhook_url, d.url) AS url,
-            t.webhook_secret, t.webhook_auth_header_name, t.webhook_auth_header_value
+            COALESCE(t.webhook_url, w.url, d.url) AS url,
+            COALESCE(t.webhook_secret, w.secret) AS webhook_secret,
+            COALESCE(t.webhook_auth_header_name, w.auth_header_name) AS webhook_auth_header_name,
+            COALESCE(t.webhook_auth_header_value, w.auth_header_value) AS webhook_auth_header_value,
+            w.deleted_at IS NOT NULL AS webhook_deleted
      FROM deliveries d
      JOIN events e ON e.id = d.event_id
      LEFT JOIN tables t ON t.id = d.table_id
+     LEFT JOIN catalog_webhooks w ON w.id = d.webhook_id
      WHERE d.id = $1`,
     [deliveryId],
   );
@@ -51,11 +63,12 @@ export async function loadAttemptTarget(db: Queryable, deliveryId: string): Prom
     eventId: row.event_id,
     body: row.body,
     url: row.url,
-    secret: row.webhook_secret,
+    secret: row.webhook_secret === null ? null : secrets.open(row.webhook_secret),
     authHeader:
       row.webhook_auth_header_name !== null && row.webhook_auth_header_value !== null
-        ? { name: row.webhook_auth_header_name, value: row.webhook_auth_header_value }
+        ? { name: row.webhook_auth_header_name, value: secrets.open(row.webhook_auth_header_value) }
         : null,
+    webhookDeleted: row.webhook_deleted,
   };
 }
 

@@ -9,6 +9,8 @@ import { ApiError, toErrorBody } from '../errors.js';
 import { appRouter, createAppCaller } from '../routers/app-router.js';
 import type { ServiceDeps } from '../service-deps.js';
 import type { RequestContext } from '../trpc/init.js';
+import { respondToClientError } from './respond-to-client-error.js';
+import { enforceRateLimit } from './enforce-rate-limit.js';
 import { matchJsonRoute } from './json-routes.js';
 import { MAX_REQUEST_BODY_BYTES, parseJsonObject, readBody } from './read-body.js';
 
@@ -16,7 +18,7 @@ const TRPC_PREFIX = '/trpc/';
 
 /** Creates the API's HTTP server: tRPC under /trpc, JSON routes under /api/v1, and /health. */
 export function createApiServer(deps: ServiceDeps): Server {
-  return createServer((request, response) => {
+  const server = createServer((request, response) => {
     const startedAt = performance.now();
     response.on('finish', () => {
       deps.logger.info('request', {
@@ -36,10 +38,19 @@ export function createApiServer(deps: ServiceDeps): Server {
       }
     });
   });
+  server.on('clientError', respondToClientError);
+  return server;
 }
 
 async function routeRequest(deps: ServiceDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  let url: URL;
+  try {
+    url = new URL(request.url ?? '/', 'http://localhost');
+  } catch {
+    // An absolute-form target such as `GET http://[ HTTP/1.1` passes Node's parser but is no URL.
+    sendJson(response, 400, { code: 'invalid_request', message: 'The request target is not a valid URL path' });
+    return;
+  }
 
   if (url.pathname === '/health') {
     sendJson(response, 200, { status: 'ok' });
@@ -53,7 +64,7 @@ async function routeRequest(deps: ServiceDeps, request: IncomingMessage, respons
       res: response,
       path: url.pathname.slice(TRPC_PREFIX.length),
       maxBodySize: MAX_REQUEST_BODY_BYTES,
-      createContext: () => createRequestContext(deps, request),
+      createContext: () => createRequestContext(deps, request, response),
       onError: ({ error, path }) => logIfInternal(deps, error, path),
     });
     return;
@@ -62,8 +73,15 @@ async function routeRequest(deps: ServiceDeps, request: IncomingMessage, respons
   await handleJsonRoute(deps, request, response, url);
 }
 
-async function createRequestContext(deps: ServiceDeps, request: IncomingMessage): Promise<RequestContext> {
+async function createRequestContext(
+  deps: ServiceDeps,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<RequestContext> {
   const workspace = await authenticateApiKey(deps.db, request.headers.authorization);
+  if (workspace !== null && deps.rateLimiter !== undefined) {
+    enforceRateLimit(deps.rateLimiter, request, response);
+  }
   return { deps, workspace };
 }
 
@@ -84,7 +102,7 @@ async function handleJsonRoute(deps: ServiceDeps, request: IncomingMessage, resp
   }
 
   try {
-    const context = await createRequestContext(deps, request);
+    const context = await createRequestContext(deps, request, response);
     const fields =
       match.route.inputFrom === 'body' ? parseJsonObject(await readBody(request)) : queryToObject(url.searchParams);
     const input = { ...fields, ...match.params };
@@ -99,14 +117,15 @@ async function handleJsonRoute(deps: ServiceDeps, request: IncomingMessage, resp
 }
 
 function queryToObject(searchParams: URLSearchParams): Record<string, string> {
-  const fields: Record<string, string> = {};
+  // A Map, so that names such as `constructor` or `__proto__` are plain fields, not inherited ones.
+  const fields = new Map<string, string>();
   for (const [name, value] of searchParams) {
-    if (name in fields) {
+    if (fields.has(name)) {
       throw new ApiError('invalid_request', `${name}: must be given once`);
     }
-    fields[name] = value;
+    fields.set(name, value);
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 function logIfInternal(deps: ServiceDeps, error: unknown, path: string | undefined): void {

@@ -58,6 +58,50 @@ export const JSON_ROUTES: JsonRoute[] = [
     successStatus: 200,
     call: (c, i) => c.deliveries.replay(i),
   },
+  {
+    method: 'POST',
+    pattern: '/api/v1/deliveries/recover',
+    inputFrom: 'body',
+    successStatus: 200,
+    call: (c, i) => c.deliveries.recover(i),
+  },
+  {
+    method: 'POST',
+    pattern: '/api/v1/catalog/webhooks',
+    inputFrom: 'body',
+    successStatus: 201,
+    call: (c, i) => c.catalogWebhooks.create(i),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/catalog/webhooks',
+    inputFrom: 'query',
+    successStatus: 200,
+    call: (c, i) => c.catalogWebhooks.list(i),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/catalog/webhooks/:webhook_id',
+    inputFrom: 'query',
+    successStatus: 200,
+    call: (c, i) => c.catalogWebhooks.get(i),
+  },
+  {
+    method: 'PATCH',
+    pattern: '/api/v1/catalog/webhooks/:webhook_id',
+    inputFrom: 'body',
+    successStatus: 200,
+    call: (c, i) => c.catalogWebhooks.update(i),
+  },
+  {
+    method: 'DELETE',
+    pattern: '/api/v1/catalog/webhooks/:webhook_id',
+    inputFrom: 'query',
+    successStatus: 200,
+    call: (c, i) => c.catalogWebhooks.delete(i),
+  },
+  // 202: the event is stored and its deliveries go out in the background.
+  { method: 'POST', pattern: '/api/v1/events', inputFrom: 'body', successStatus: 202, call: (c, i) => c.events.publish(i) },
 ];
 
 /** A route matched against a request path, with its path parameters decoded. */

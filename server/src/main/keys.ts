@@ -1,4 +1,5 @@
-// `npm run keys -- <command>`: makes, lists and revokes API keys in the configured database.
+// `npm run keys -- <command>`: makes, lists and revokes API keys in the configured database, and
+// re-encrypts stored webhook secrets after a LASSO_SECRET_KEY change.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +10,8 @@ import { generateApiKey, listApiKeys, revokeApiKey, storeApiKey } from '../auth/
 import { ConfigError, parseEnv, serviceEnvSchema } from '../config.js';
 import { lockDataDir } from '../database/data-dir-lock.js';
 import { openDatabase } from '../database/open-database.js';
+import { reencryptStoredSecrets } from '../secrets/reencrypt-secrets.js';
+import { describeSecretStorage, SecretBox } from '../secrets/secret-box.js';
 
 const USAGE = `Usage: npm run keys -- <command> [options]
 
@@ -18,6 +21,9 @@ Commands:
   revoke --id KEY_ID                             revoke a key; requests with it fail at once
   generate                                       print a random key without storing it,
                                                  for LASSO_BOOTSTRAP_API_KEY
+  rotate-secrets                                 re-encrypt every stored webhook secret and auth
+                                                 header value with LASSO_SECRET_KEY, reading old
+                                                 rows with LASSO_PREVIOUS_SECRET_KEYS
 
 The database is PostgreSQL at DATABASE_URL when set, else the embedded one in DATA_DIR (./.data).`;
 
@@ -67,7 +73,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(generateApiKey() + '\n');
     return;
   }
-  if (!['create', 'list', 'revoke'].includes(command)) {
+  if (!['create', 'list', 'revoke', 'rotate-secrets'].includes(command)) {
     throw new UsageError(`Unknown command "${command}".`);
   }
 
@@ -89,6 +95,15 @@ async function main(argv: string[]): Promise<void> {
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir });
 
   try {
+    if (command === 'rotate-secrets') {
+      const box = new SecretBox({ current: env.LASSO_SECRET_KEY, previous: env.LASSO_PREVIOUS_SECRET_KEYS });
+      const result = await reencryptStoredSecrets(db, box);
+      process.stdout.write(
+        `Rewrote ${result.rewritten} stored values; ${result.alreadyCurrent} were already current. Secrets are ${describeSecretStorage(box)}.\n`,
+      );
+      return;
+    }
+
     if (command === 'create') {
       const key = generateApiKey();
       const record = await storeApiKey(db, {

@@ -5,8 +5,10 @@ import { registerBootstrapKey } from '../auth/bootstrap-key.js';
 import { ConfigError, parseEnv, serviceEnvSchema } from '../config.js';
 import { openDatabase } from '../database/open-database.js';
 import { createApiServer } from '../http/api-server.js';
+import { RateLimiter } from '../http/rate-limiter.js';
 import { closeServer, listen } from '../http/listen.js';
 import { createJsonLogger } from '../logger.js';
+import { describeSecretStorage, SecretBox } from '../secrets/secret-box.js';
 import { connectTemporalClient } from '../temporal/connect-client.js';
 import { temporalConnectionOptions } from '../temporal/connection-options.js';
 
@@ -31,6 +33,7 @@ async function main(): Promise<void> {
   }
   const temporal = await connectTemporalClient(await temporalConnectionOptions(env, env.TEMPORAL_ADDRESS), env.TEMPORAL_NAMESPACE);
 
+  const secrets = new SecretBox({ current: env.LASSO_SECRET_KEY, previous: env.LASSO_PREVIOUS_SECRET_KEYS });
   const server = createApiServer({
     db,
     temporal,
@@ -38,9 +41,17 @@ async function main(): Promise<void> {
     namespace: env.TEMPORAL_NAMESPACE,
     temporalUiUrl: env.TEMPORAL_UI_URL ?? 'http://localhost:8080',
     logger,
+    secrets,
+    rateLimiter: new RateLimiter({ limitPerMinute: env.API_RATE_LIMIT_PER_MINUTE }),
   });
   const url = await listen(server, { port: env.PORT, host: env.HOST });
-  logger.info('API listening', { url, temporal: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE });
+  logger.info('API listening', {
+    url,
+    temporal: env.TEMPORAL_ADDRESS,
+    namespace: env.TEMPORAL_NAMESPACE,
+    secrets: describeSecretStorage(secrets),
+    rate_limit_per_minute: env.API_RATE_LIMIT_PER_MINUTE,
+  });
 
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });

@@ -1,10 +1,14 @@
 import { createCallerFactory, router } from '../trpc/init.js';
 import { deliveriesRouter } from './deliveries-router.js';
 import { tablesRouter } from './tables-router.js';
+import { catalogWebhooksRouter } from './catalog-webhooks-router.js';
+import { eventsRouter } from './events-router.js';
 
 export const appRouter = router({
   tables: tablesRouter,
   deliveries: deliveriesRouter,
+  catalogWebhooks: catalogWebhooksRouter,
+  events: eventsRouter,
 });
 
 /** Type of the whole API, imported by the typed client. */

@@ -4,10 +4,13 @@ import {
   deliverySchema,
   deliveryWithAttemptsSchema,
   listDeliveriesInputSchema,
+  recoverDeliveriesInputSchema,
+  recoverDeliveriesResultSchema,
 } from '@lasso/contracts';
 
 import { cancelDelivery } from '../deliveries/cancel-delivery.js';
 import { findDelivery, listAttempts, listDeliveries, toAttempt } from '../deliveries/deliveries-store.js';
+import { recoverDeliveries } from '../deliveries/recover-deliveries.js';
 import { replayDelivery } from '../deliveries/replay-delivery.js';
 import { toDelivery } from '../deliveries/to-delivery.js';
 import { notFound } from '../errors.js';
@@ -63,4 +66,17 @@ export const deliveriesRouter = router({
       const row = await replayDelivery(ctx.deps, { workspace: ctx.workspace, deliveryId: input.delivery_id });
       return toDelivery(row, ctx.deps);
     }),
+
+  recover: authedProcedure
+    .input(recoverDeliveriesInputSchema)
+    .output(recoverDeliveriesResultSchema)
+    .mutation(({ ctx, input }) =>
+      recoverDeliveries(ctx.deps, {
+        workspace: ctx.workspace,
+        tableId: input.table_id,
+        webhookId: input.webhook_id,
+        since: new Date(input.since),
+        limit: input.limit,
+      }),
+    ),
 });

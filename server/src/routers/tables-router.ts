@@ -10,6 +10,7 @@ import {
 
 import { notFound } from '../errors.js';
 import { generateId } from '../ids.js';
+import { sealSecretFields } from '../secrets/seal-secret-fields.js';
 import { finishTableAndNotify } from '../tables/finish-table.js';
 import { findTable, insertTable, listTables, toTable } from '../tables/tables-store.js';
 import { authedProcedure, router } from '../trpc/init.js';
@@ -19,7 +20,8 @@ export const tablesRouter = router({
     .input(createTableInputSchema)
     .output(tableSchema)
     .mutation(async ({ ctx, input }) => {
-      const row = await insertTable(ctx.deps.db, { id: generateId('table'), workspace: ctx.workspace, ...input });
+      const sealed = sealSecretFields(ctx.deps.secrets, input, ['webhook_secret', 'webhook_auth_header_value']);
+      const row = await insertTable(ctx.deps.db, { id: generateId('table'), workspace: ctx.workspace, ...sealed });
       return toTable(row);
     }),
 

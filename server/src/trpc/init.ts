@@ -2,6 +2,7 @@ import { initTRPC } from '@trpc/server';
 
 import { ApiError, isUnavailableError, toErrorBody } from '../errors.js';
 import type { ServiceDeps } from '../service-deps.js';
+import { findUnsafeInput } from './find-unsafe-input.js';
 
 /** Per-request context: the service's dependencies and the caller's workspace, when authenticated. */
 export interface RequestContext {
@@ -36,6 +37,15 @@ const reportUnavailableDependencies = t.middleware(async ({ next }) => {
   return result;
 });
 
+// Runs after authentication and before the input schemas, on the raw input of both the tRPC and the JSON routes.
+const rejectUnsafeInput = t.middleware(async ({ getRawInput, next }) => {
+  const unsafe = findUnsafeInput(await getRawInput());
+  if (unsafe !== null) {
+    throw new ApiError('invalid_request', `${unsafe.field}: ${unsafe.message}`, { issues: [unsafe] });
+  }
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(reportUnavailableDependencies);
@@ -46,4 +56,4 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
     throw new ApiError('unauthorized', 'Missing or invalid API key; send Authorization: Bearer <key>');
   }
   return next({ ctx: { ...ctx, workspace: ctx.workspace } });
-});
+}).use(rejectUnsafeInput);

@@ -4,7 +4,7 @@ import { DELIVERY_WORKFLOW } from '@lasso/contracts';
 
 import { timerDurationsSeconds } from '../support/history.js';
 import { startRecordingReceiver, type RecordingReceiver } from '../support/recording-receiver.js';
-import { createTable, getDelivery, onlyDeliveryOf } from '../support/tables.js';
+import { createTable, getDelivery } from '../support/tables.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { waitFor } from '../support/waits.js';
 

@@ -14,7 +14,7 @@ import { waitFor } from '../support/waits.js';
 // A key of the LASSO_BOOTSTRAP_API_KEY form: `lasso_` and 20 to 200 of [A-Za-z0-9_-].
 const API_KEY = `lasso_restart_${randomBytes(16).toString('hex')}`;
 
-// Long enough for SIGINT to count as a real outage, short enough that the retry is still due after it.
+// How long the service stays stopped. The retry's 30 s timer is still running when it comes back.
 const DOWNTIME_MS = 5_000;
 
 let dataDir: string;
@@ -63,7 +63,9 @@ async function waitForRetryTimer(running: EmbeddedProcess, workflowId: string): 
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'lasso-restart-'));
-  receiver = await startRecordingReceiver((index) => (index === 0 ? { status: 500 } : { status: 200 }));
+  receiver = await startRecordingReceiver((index) =>
+    index === 0 ? { status: 500 } : { status: 200 },
+  );
 });
 
 afterAll(async () => {
@@ -82,12 +84,12 @@ afterAll(async () => {
 
 it('keeps a waiting retry across a restart', { timeout: 180_000 }, async () => {
   onTestFailed(() => {
-    processes.forEach((running, index) => console.error(`output of process ${index + 1} (pid ${running.pid}):\n${running.output()}`));
+    processes.forEach((running, index) =>
+      console.error(`output of process ${index + 1} (pid ${running.pid}):\n${running.output()}`),
+    );
   });
 
-  const t0 = Date.now();
   const first = await startProcess();
-  console.log('TIMING first ready ms', Date.now() - t0);
   expect(first.output()).toContain(`API key:          ${API_KEY}`);
 
   const created = await callApi(first, 'POST', '/api/v1/tables', {
@@ -99,11 +101,16 @@ it('keeps a waiting retry across a restart', { timeout: 180_000 }, async () => {
   expect(created.status).toBe(201);
   const tableId: string = created.body.id;
 
-  const completed = await callApi(first, 'POST', `/api/v1/tables/${tableId}/complete`, { total_rows: 5 });
+  const completed = await callApi(first, 'POST', `/api/v1/tables/${tableId}/complete`, {
+    total_rows: 5,
+  });
   expect(completed.status).toBe(200);
 
   const [attempt1] = await receiver.waitForRequests(1, 30_000);
-  const failedAt = await waitFor('attempt 1 to be answered', () => attempt1!.answeredAt ?? undefined);
+  const failedAt = await waitFor(
+    'attempt 1 to be answered',
+    () => attempt1!.answeredAt ?? undefined,
+  );
 
   const listed = await callApi(first, 'GET', `/api/v1/deliveries?table_id=${tableId}`);
   expect(listed.body.data).toHaveLength(1);
@@ -119,20 +126,20 @@ it('keeps a waiting retry across a restart', { timeout: 180_000 }, async () => {
 
   const stoppedAt = Date.now();
   expect(await first.stop('SIGINT')).toBe(0);
-  console.log('TIMING first stop ms', Date.now() - stoppedAt, 'timer wait before stop', stoppedAt - failedAt);
   await new Promise((resolve) => setTimeout(resolve, DOWNTIME_MS));
   const restartedAt = Date.now();
   expect(receiver.requests).toHaveLength(1);
 
   const second = await startProcess();
-  console.log('TIMING second ready ms', Date.now() - restartedAt);
   expect(second.output()).toContain(`API key:          ${API_KEY}`);
   const requestsWhileDown = receiver.requests.filter(
     (request) => request.receivedAt >= stoppedAt && request.receivedAt < restartedAt,
   );
   expect(requestsWhileDown).toEqual([]);
 
-  const unknownKey = await fetch(`${second.apiUrl}/api/v1/tables`, { headers: { Authorization: 'Bearer lasso_unknown_0123456789abcdef' } });
+  const unknownKey = await fetch(`${second.apiUrl}/api/v1/tables`, {
+    headers: { Authorization: 'Bearer lasso_unknown_0123456789abcdef' },
+  });
   expect(unknownKey.status).toBe(401);
   const table = await callApi(second, 'GET', `/api/v1/tables/${tableId}`);
   expect(table.status).toBe(200);
@@ -141,7 +148,6 @@ it('keeps a waiting retry across a restart', { timeout: 180_000 }, async () => {
 
   const [, attempt2] = await receiver.waitForRequests(2, failedAt + 45_000 - Date.now());
   const waitedMs = attempt2!.receivedAt - failedAt;
-  console.log('TIMING waited ms', waitedMs);
   expect(waitedMs).toBeGreaterThanOrEqual(29_000);
   expect(waitedMs).toBeLessThanOrEqual(45_000);
   expect(attempt2!.headers['x-lasso-attempt']).toBe('2');
@@ -157,13 +163,12 @@ it('keeps a waiting retry across a restart', { timeout: 180_000 }, async () => {
 
   const detailed = await callApi(second, 'GET', `/api/v1/deliveries/${deliveryId}`);
   expect(detailed.status).toBe(200);
-  expect(detailed.body.attempts.map((attempt: any) => attempt.outcome)).toEqual(['http_error', 'succeeded']);
+  expect(detailed.body.attempts.map((attempt: any) => attempt.outcome)).toEqual([
+    'http_error',
+    'succeeded',
+  ]);
   expect(detailed.body.attempts.map((attempt: any) => attempt.status_code)).toEqual([500, 200]);
   expect(receiver.requests).toHaveLength(2);
 
-  const s2 = Date.now();
   expect(await second.stop('SIGINT')).toBe(0);
-  console.log('TIMING second stop ms', Date.now() - s2);
-  console.log('OUT1\n' + first.output().slice(-6000));
-  console.log('OUT2\n' + second.output().slice(-6000));
 });

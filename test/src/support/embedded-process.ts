@@ -3,7 +3,7 @@ import { access } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-// `npm start` runs this file; the test runs the build output, so build before testing.
+// `npm start` runs this file. The test runs the build output, so build before testing.
 const EMBEDDED_ENTRY = fileURLToPath(
   new URL('../../../workflows/dist/main/embedded.js', import.meta.url),
 );
@@ -29,6 +29,11 @@ export interface EmbeddedProcessOptions {
   /** Sent as LASSO_BOOTSTRAP_API_KEY, so the process accepts it for workspace `default`. */
   apiKey: string;
   ports?: EmbeddedPorts;
+  /**
+   * A running Temporal server (host:port) and task queue to use, sent as TEMPORAL_ADDRESS and
+   * TEMPORAL_TASK_QUEUE. The process then starts no dev server of its own.
+   */
+  temporal?: { address: string; taskQueue: string };
 }
 
 /** One `npm start` process, started by `startEmbeddedProcess`. */
@@ -132,6 +137,10 @@ export async function startEmbeddedProcess(
     DATA_DIR: options.dataDir,
     LASSO_BOOTSTRAP_API_KEY: options.apiKey,
   };
+  if (options.temporal !== undefined) {
+    env.TEMPORAL_ADDRESS = options.temporal.address;
+    env.TEMPORAL_TASK_QUEUE = options.temporal.taskQueue;
+  }
   for (const name of INHERITED_VARIABLES) {
     if (process.env[name] !== undefined) {
       env[name] = process.env[name];

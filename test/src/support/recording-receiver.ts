@@ -14,7 +14,13 @@ export interface ReceivedRequest {
 
 /** How the receiver answers the request with this 0-based index. */
 export type Reply =
-  | { status: number; headers?: Record<string, string>; body?: string }
+  | {
+      status: number;
+      headers?: Record<string, string>;
+      body?: string;
+      /** Time to wait before responding, in ms. */
+      delayMs?: number;
+    }
   | { hang: true };
 
 export interface RecordingReceiver {
@@ -32,6 +38,7 @@ export async function startRecordingReceiver(
   const requests: ReceivedRequest[] = [];
   const waiters: Array<() => void> = [];
   const hanging: ServerResponse[] = [];
+  const delayed = new Set<NodeJS.Timeout>();
 
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -53,10 +60,21 @@ export async function startRecordingReceiver(
         hanging.push(response);
         return;
       }
-      response.writeHead(answer.status, answer.headers);
-      response.end(answer.body ?? '', () => {
-        record.answeredAt = Date.now();
-      });
+      const send = () => {
+        response.writeHead(answer.status, answer.headers);
+        response.end(answer.body ?? '', () => {
+          record.answeredAt = Date.now();
+        });
+      };
+      if (answer.delayMs === undefined) {
+        send();
+        return;
+      }
+      const timer = setTimeout(() => {
+        delayed.delete(timer);
+        send();
+      }, answer.delayMs);
+      delayed.add(timer);
     });
   });
 
@@ -86,6 +104,7 @@ export async function startRecordingReceiver(
     },
 
     async close() {
+      delayed.forEach((timer) => clearTimeout(timer));
       hanging.forEach((response) => response.destroy());
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -10,12 +10,16 @@ import {
   createApiServer,
   generateApiKey,
   listen,
+  LOOPBACK_NETWORKS,
   openDatabase,
+  parseNetworkList,
+  RateLimiter,
+  SecretBox,
   silentLogger,
   storeApiKey,
   type Database,
 } from '@lasso/server';
-import { createDeliveryWorker } from '@lasso/workflows';
+import { createDeliveryWorker, type HostLookup } from '@lasso/workflows';
 
 export const TEST_UI_URL = 'http://127.0.0.1:8233';
 
@@ -35,14 +39,37 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startTestStack(): Promise<TestStack> {
+/** Settings a test may change; each default keeps the stack as the other tests expect it. */
+export interface TestStackOptions {
+  /** CIDR blocks webhooks may reach, as WEBHOOK_ALLOWED_NETWORKS writes them; loopback by default. */
+  allowedNetworks?: string;
+  /** Resolver for endpoint host names; the system resolver by default. */
+  lookup?: HostLookup;
+  /** Seals and opens stored secrets; no key by default. */
+  secrets?: SecretBox;
+  /** Requests per API key per minute; high enough by default that no test meets it. */
+  rateLimitPerMinute?: number;
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const temporalAddress = inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
   const db = await openDatabase({});
+  const secrets = options.secrets ?? new SecretBox();
 
   const temporal = await connectTemporalClient({ address: temporalAddress }, 'default');
   const workerConnection = await NativeConnection.connect({ address: temporalAddress });
-  const worker = await createDeliveryWorker({ connection: workerConnection, namespace: 'default', taskQueue, db });
+  const worker = await createDeliveryWorker({
+    connection: workerConnection,
+    namespace: 'default',
+    taskQueue,
+    db,
+    temporal,
+    secrets,
+    // Receivers in tests listen on loopback, which the local default opens too.
+    allowedNetworks: options.allowedNetworks === undefined ? LOOPBACK_NETWORKS : parseNetworkList(options.allowedNetworks),
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+  });
   const workerRun = worker.run();
 
   const server = createApiServer({
@@ -52,6 +79,8 @@ export async function startTestStack(): Promise<TestStack> {
     namespace: 'default',
     temporalUiUrl: TEST_UI_URL,
     logger: silentLogger,
+    secrets,
+    rateLimiter: new RateLimiter({ limitPerMinute: options.rateLimitPerMinute ?? 1_000_000 }),
   });
   const baseUrl = await listen(server, { port: 0, host: '127.0.0.1' });
 

@@ -1,15 +1,31 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
+import type { Dispatcher } from 'undici';
 
-import { findAttempt, loadAttemptTarget, markDeliveryCancelled, recordAttempt, type Database } from '@lasso/server';
+import {
+  findAttempt,
+  loadAttemptTarget,
+  markDeliveryCancelled,
+  recordAttempt,
+  type Database,
+  type SecretBox,
+} from '@lasso/server';
 
 import type { AttemptDeliveryInput, AttemptDeliveryResult, DeliveryActivities } from './attempt-types.js';
+import { blockAttemptToDeletedWebhook } from './deleted-webhook-attempt.js';
 import { buildDeliveryHeaders } from './delivery-headers.js';
 import { postWebhook, type PostWebhookOptions, type HttpAttemptResult } from './post-webhook.js';
 
 export interface DeliveryActivityDeps {
   db: Database;
-  /** Sends one POST; tests and the outbound guard may replace it. */
+  /** Sends one POST; tests may replace it. */
   post?: (options: PostWebhookOptions) => Promise<HttpAttemptResult>;
+  /** Lets an attempt to a deleted catalog webhook cancel its own workflow. */
+  temporal?: Client;
+  /** Decrypts the stored secret and auth header value of each attempt. */
+  secrets: SecretBox;
+  /** Connection pool of the default `post`; the worker passes one from createGuardedAgent. */
+  dispatcher?: Dispatcher;
 }
 
 // The API starts a delivery's workflow before its transaction commits, so the first activity can run
@@ -18,13 +34,13 @@ const MISSING_DELIVERY_TRIES = 6;
 
 /** Builds the delivery activities around their dependencies. */
 export function createDeliveryActivities(deps: DeliveryActivityDeps): DeliveryActivities {
-  const post = deps.post ?? postWebhook;
+  const post = deps.post ?? ((options: PostWebhookOptions) => postWebhook({ ...options, dispatcher: deps.dispatcher }));
 
   return {
     async attemptDelivery(input: AttemptDeliveryInput): Promise<AttemptDeliveryResult> {
       const context = Context.current();
 
-      const target = await loadAttemptTarget(deps.db, input.deliveryId);
+      const target = await loadAttemptTarget(deps.db, input.deliveryId, deps.secrets);
       if (target === null) {
         const message = `delivery ${input.deliveryId} is not in the database`;
         if (context.info.attempt < MISSING_DELIVERY_TRIES) {
@@ -37,6 +53,10 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps): DeliveryAc
       const recorded = await findAttempt(deps.db, input.deliveryId, input.attemptNumber);
       if (recorded !== null && recorded.delivery_attempt_id === input.deliveryAttemptId) {
         return { outcome: recorded.outcome, statusCode: recorded.status_code, durationMs: recorded.duration_ms };
+      }
+
+      if (target.webhookDeleted) {
+        return blockAttemptToDeletedWebhook(deps, input, target);
       }
 
       const startedAt = new Date();

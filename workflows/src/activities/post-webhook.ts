@@ -1,4 +1,4 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 
 import {
   ATTEMPT_TIMEOUT_MS,
@@ -7,9 +7,12 @@ import {
   type AttemptOutcome,
 } from '@lasso/contracts';
 
+import { BlockedAddressError } from '../outbound/blocked-address-error.js';
+import { createGuardedAgent } from '../outbound/guarded-agent.js';
+
 /** One POST to an endpoint, described for the attempt record. */
 export interface HttpAttemptResult {
-  outcome: Exclude<AttemptOutcome, 'blocked'>;
+  outcome: AttemptOutcome;
   statusCode: number | null;
   error: string | null;
   /** The first KiB of the response body, or null when none was read. */
@@ -22,11 +25,12 @@ export interface PostWebhookOptions {
   body: string;
   headers: Record<string, string>;
   timeoutMs?: number;
+  /** The worker passes a pool guarded by its allowed networks; see createGuardedAgent. */
   dispatcher?: Dispatcher;
 }
 
-// One pool of keep-alive connections per origin, shared by every attempt of this process.
-const sharedDispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 32 });
+// Without a dispatcher from the caller, every special-purpose address stays blocked.
+const sharedDispatcher = createGuardedAgent({ allowedNetworks: [] });
 
 /**
  * Sends one signed POST and reports how it went; it never throws for an endpoint's failure. The
@@ -52,6 +56,9 @@ export async function postWebhook(options: PostWebhookOptions): Promise<HttpAtte
         dispatcher: options.dispatcher ?? sharedDispatcher,
       });
     } catch (error) {
+      if (error instanceof BlockedAddressError) {
+        return { outcome: 'blocked', statusCode: null, error: error.message, responseBody: null, durationMs: elapsed() };
+      }
       if (controller.signal.aborted) {
         return { outcome: 'timeout', statusCode: null, error: `no response within ${timeoutMs} ms`, responseBody: null, durationMs: elapsed() };
       }

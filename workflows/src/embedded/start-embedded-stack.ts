@@ -8,7 +8,11 @@ import {
   listen,
   lockDataDir,
   openDatabase,
+  RateLimiter,
   registerBootstrapKey,
+  resolveAllowedNetworks,
+  SecretBox,
+  type IpNetwork,
   type Logger,
   type ServiceEnv,
 } from '@lasso/server';
@@ -23,6 +27,9 @@ export interface EmbeddedStack {
   temporalAddress: string;
   temporalUiUrl: string;
   apiKey: string;
+  /** Special-purpose blocks that webhooks may reach: loopback by default outside production. */
+  allowedNetworks: IpNetwork[];
+  secrets: SecretBox;
   /** Stops the API, lets attempts in flight finish, then stops the worker, Temporal and the database. */
   stop(): Promise<void>;
 }
@@ -39,6 +46,13 @@ export async function startEmbeddedStack(env: ServiceEnv, options: { logger: Log
       await cleanup().catch((error: unknown) => options.logger.error('shutdown step failed', { error: String(error) }));
     }
   };
+
+  const allowedNetworks = resolveAllowedNetworks({
+    configured: env.WEBHOOK_ALLOWED_NETWORKS,
+    nodeEnv: env.NODE_ENV,
+    localRun: true,
+  });
+  const secrets = new SecretBox({ current: env.LASSO_SECRET_KEY, previous: env.LASSO_PREVIOUS_SECRET_KEYS });
 
   try {
     const dataDir = path.resolve(env.DATA_DIR);
@@ -65,6 +79,9 @@ export async function startEmbeddedStack(env: ServiceEnv, options: { logger: Log
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       db,
+      temporal: client,
+      secrets,
+      allowedNetworks,
     });
     const workerRun = worker.run();
     cleanups.push(async () => {
@@ -81,6 +98,8 @@ export async function startEmbeddedStack(env: ServiceEnv, options: { logger: Log
       namespace: env.TEMPORAL_NAMESPACE,
       temporalUiUrl: temporal.uiUrl,
       logger: options.logger,
+      secrets,
+      rateLimiter: new RateLimiter({ limitPerMinute: env.API_RATE_LIMIT_PER_MINUTE }),
     });
     const apiUrl = await listen(server, { port: env.PORT, host: env.HOST });
     cleanups.push(() => closeServer(server));
@@ -90,6 +109,8 @@ export async function startEmbeddedStack(env: ServiceEnv, options: { logger: Log
       temporalAddress: temporal.connectionOptions.address,
       temporalUiUrl: temporal.uiUrl,
       apiKey,
+      allowedNetworks,
+      secrets,
       stop: stopAll,
     };
   } catch (error) {

@@ -1,14 +1,20 @@
 // `npm start`: the whole service in one process, with the embedded Temporal dev server and PGlite by default.
-import { ConfigError, createJsonLogger, parseEnv, serviceEnvSchema } from '@lasso/server';
+import { Runtime } from '@temporalio/worker';
 
-import { startEmbeddedStack } from '../embedded/start-embedded-stack.js';
+import {
+  ConfigError,
+  createJsonLogger,
+  describeAllowedNetworks,
+  describeSecretStorage,
+  parseEnv,
+  serviceEnvSchema,
+} from '@lasso/server';
+
+import { startEmbeddedStack, type EmbeddedStack } from '../embedded/start-embedded-stack.js';
 
 const log = (line: string) => process.stderr.write(`[lasso] ${line}\n`);
 
-async function main(): Promise<void> {
-  const env = parseEnv(serviceEnvSchema);
-  const stack = await startEmbeddedStack(env, { logger: createJsonLogger(), log });
-
+function printBanner(stack: EmbeddedStack): void {
   const lines = [
     '',
     'Lasso Webhooks is running.',
@@ -16,6 +22,8 @@ async function main(): Promise<void> {
     `  Temporal:         ${stack.temporalAddress}`,
     `  Temporal Web UI:  ${stack.temporalUiUrl}`,
     `  API key:          ${stack.apiKey}`,
+    `  Open networks:    ${describeAllowedNetworks(stack.allowedNetworks)}  (special-purpose blocks webhooks may reach; WEBHOOK_ALLOWED_NETWORKS)`,
+    `  Stored secrets:   ${describeSecretStorage(stack.secrets)}`,
     '',
     'Try it:',
     `  curl -H "Authorization: Bearer ${stack.apiKey}" ${stack.apiUrl}/api/v1/tables`,
@@ -24,12 +32,30 @@ async function main(): Promise<void> {
     '',
   ];
   process.stdout.write(lines.join('\n'));
+}
 
+async function main(): Promise<void> {
+  const env = parseEnv(serviceEnvSchema);
+
+  // The SDK would stop the worker on SIGINT by itself; this process stops its parts in order instead,
+  // so the worker drains before the database and Temporal close.
+  Runtime.install({ shutdownSignals: [] });
+
+  // Signals are handled from the start: one that arrives while the dev server starts must still stop
+  // it, or it would outlive this process.
+  let stack: EmbeddedStack | null = null;
+  let stopRequested: string | null = null;
   let stopping = false;
+
   const stop = (signal: string) => {
     if (stopping) {
       log(`${signal} again: exiting without waiting`);
       process.exit(1);
+    }
+    stopRequested = signal;
+    if (stack === null) {
+      log(`${signal} received: stopping once startup finishes`);
+      return;
     }
     stopping = true;
     log(`${signal} received: stopping the API, the worker and Temporal`);
@@ -46,6 +72,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  stack = await startEmbeddedStack(env, { logger: createJsonLogger(), log });
+  if (stopRequested !== null) {
+    stop(stopRequested);
+    return;
+  }
+  printBanner(stack);
 }
 
 main().catch((error: unknown) => {

@@ -28,9 +28,11 @@ export const replaySignal = defineSignal(DELIVERY_WORKFLOW.replaySignal);
 export const stateQuery = defineQuery<DeliveryWorkflowState>(DELIVERY_WORKFLOW.stateQuery);
 
 // An endpoint's failure is a result of the activity, not an error, so these retries only cover the
-// worker's own faults (database down, process killed) and never change the delivery schedule.
+// worker's own faults (database down, process killed) and never change the delivery schedule. The
+// timeout leaves the 10-second request room for database writes; it is also how long an attempt cut
+// off by a killed worker waits before it runs again.
 const { attemptDelivery, markDeliveryCancelled } = proxyActivities<DeliveryActivities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -1,0 +1,117 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+
+import {
+  DELIVERY_WORKFLOW,
+  type DeliveryWorkflowInput,
+  type FanOutPageInput,
+  type FanOutPageResult,
+} from '@lasso/contracts';
+import {
+  findPublishedEvent,
+  initialDeliverySearchAttributes,
+  recordFanOutPage,
+  type Database,
+  type DeliveryRow,
+} from '@lasso/server';
+
+import type { FanOutActivities } from './fan-out-types.js';
+
+export interface FanOutActivityDeps {
+  db: Database;
+  /** Starts the delivery workflows, on the task queue of the worker that runs the activity. */
+  temporal: Client;
+}
+
+// The API starts the fan-out before its transaction commits, so the first page can run before the
+// event is visible. After this many tries the publish is taken to be rolled back.
+const MISSING_EVENT_TRIES = 6;
+
+/** Builds the fan-out activities around their dependencies. */
+export function createFanOutActivities(deps: FanOutActivityDeps): FanOutActivities {
+  return {
+    /**
+     * Records the deliveries of one page of subscriptions and starts their workflows. Safe to run
+     * again after a crash at any point: delivery ids and workflow ids come from (event,
+     * subscription), the rows are inserted only once, and a workflow id that was already started
+     * is left alone.
+     */
+    async fanOutPage(input: FanOutPageInput): Promise<FanOutPageResult> {
+      const context = Context.current();
+
+      const event = await findPublishedEvent(deps.db, input.eventId);
+      if (event === null) {
+        const message = `event ${input.eventId} is not in the database`;
+        if (context.info.attempt < MISSING_EVENT_TRIES) {
+          throw ApplicationFailure.retryable(message, 'EventNotFound');
+        }
+        throw ApplicationFailure.nonRetryable(
+          `${message}; its publish was rolled back`,
+          'EventNotFound',
+        );
+      }
+
+      const page = await recordFanOutPage(deps.db, {
+        event,
+        afterWebhookId: input.afterWebhookId,
+        pageSize: input.pageSize,
+      });
+
+      const started = await Promise.all(
+        page.deliveriesToStart.map(async (delivery) => {
+          const didStart = await startDeliveryWorkflow(
+            deps.temporal,
+            delivery,
+            context.info.taskQueue,
+          );
+          context.heartbeat();
+          return didStart;
+        }),
+      );
+      const deliveriesStarted = started.filter(Boolean).length;
+
+      context.log.info('fan-out page', {
+        eventId: input.eventId,
+        afterWebhookId: input.afterWebhookId,
+        subscriptions: page.subscriptionCount,
+        deliveriesStarted,
+        alreadyStarted: started.length - deliveriesStarted,
+      });
+      return {
+        subscriptions: page.subscriptionCount,
+        deliveriesStarted,
+        lastWebhookId: page.lastWebhookId,
+      };
+    },
+  };
+}
+
+/** Starts a delivery's workflow; returns false when a workflow with its id was started before. */
+async function startDeliveryWorkflow(
+  temporal: Client,
+  delivery: DeliveryRow,
+  taskQueue: string,
+): Promise<boolean> {
+  const input: DeliveryWorkflowInput = { deliveryId: delivery.id };
+  try {
+    await temporal.workflow.start(DELIVERY_WORKFLOW.type, {
+      workflowId: delivery.workflow_id,
+      taskQueue,
+      args: [input],
+      // A closed workflow with this id means the delivery already ran; it must not run twice.
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `${delivery.event} to ${new URL(delivery.url).host}`,
+      typedSearchAttributes: initialDeliverySearchAttributes({
+        workspace: delivery.workspace,
+        event: delivery.event,
+        webhookId: delivery.webhook_id ?? undefined,
+      }),
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      return false;
+    }
+    throw error;
+  }
+}

@@ -19,6 +19,7 @@ const DOWNTIME_MS = 5_000;
 
 let dataDir: string;
 let receiver: RecordingReceiver;
+let cancelledReceiver: RecordingReceiver;
 const processes: EmbeddedProcess[] = [];
 
 /** Sends a JSON request with the test's API key and returns the status and the parsed body. */
@@ -66,6 +67,7 @@ beforeAll(async () => {
   receiver = await startRecordingReceiver((index) =>
     index === 0 ? { status: 500 } : { status: 200 },
   );
+  cancelledReceiver = await startRecordingReceiver(() => ({ status: 500 }));
 });
 
 afterAll(async () => {
@@ -74,6 +76,7 @@ afterAll(async () => {
     await running.stop().catch((error: unknown) => problems.push(error));
   }
   await receiver?.close();
+  await cancelledReceiver?.close();
   if (dataDir !== undefined) {
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -82,7 +85,7 @@ afterAll(async () => {
   }
 });
 
-it('keeps a waiting retry across a restart', { timeout: 180_000 }, async () => {
+it('keeps waiting retries and cancellations across a restart', { timeout: 180_000 }, async () => {
   onTestFailed(() => {
     processes.forEach((running, index) =>
       console.error(`output of process ${index + 1} (pid ${running.pid}):\n${running.output()}`),
@@ -124,8 +127,23 @@ it('keeps a waiting retry across a restart', { timeout: 180_000 }, async () => {
   expect(waiting.body.status).toBe('pending');
   expect(waiting.body.attempt_count).toBe(1);
 
+  // A second delivery is cancelled while its retry waits; the restart must not bring it back.
+  const cancelledTable = await callApi(first, 'POST', '/api/v1/tables', {
+    schema_id: 'sch_invoices',
+    name: 'Invoices April',
+    file_ids: ['file_2'],
+    webhook_url: `${cancelledReceiver.url}/cancelled`,
+  });
+  await callApi(first, 'POST', `/api/v1/tables/${cancelledTable.body.id}/complete`, { total_rows: 1 });
+  await cancelledReceiver.waitForRequests(1, 30_000);
+  const toCancel = await callApi(first, 'GET', `/api/v1/deliveries?table_id=${cancelledTable.body.id}`);
+  await waitForRetryTimer(first, toCancel.body.data[0].workflow_id);
+  const cancelled = await callApi(first, 'POST', `/api/v1/deliveries/${toCancel.body.data[0].id}/cancel`);
+  expect(cancelled.body.status).toBe('cancelled');
+
   const stoppedAt = Date.now();
   expect(await first.stop('SIGINT')).toBe(0);
+  expect(first.output()).not.toContain('shutdown step failed');
   await new Promise((resolve) => setTimeout(resolve, DOWNTIME_MS));
   const restartedAt = Date.now();
   expect(receiver.requests).toHaveLength(1);
@@ -170,5 +188,12 @@ it('keeps a waiting retry across a restart', { timeout: 180_000 }, async () => {
   expect(detailed.body.attempts.map((attempt: any) => attempt.status_code)).toEqual([500, 200]);
   expect(receiver.requests).toHaveLength(2);
 
+  // By now the cancelled delivery's 30 s retry would have been due too.
+  expect(cancelledReceiver.requests).toHaveLength(1);
+  const stillCancelled = await callApi(second, 'GET', `/api/v1/deliveries/${toCancel.body.data[0].id}`);
+  expect(stillCancelled.body.status).toBe('cancelled');
+  expect(stillCancelled.body.attempt_count).toBe(1);
+
   expect(await second.stop('SIGINT')).toBe(0);
+  expect(second.output()).not.toContain('shutdown step failed');
 });

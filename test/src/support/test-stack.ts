@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import type { Client } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { inject } from 'vitest';
 
 import {
@@ -51,7 +51,23 @@ export interface TestStackOptions {
   rateLimitPerMinute?: number;
 }
 
+let runtimeInstalled = false;
+
+// Worker state changes and activity lines at INFO level would bury the test report; warnings stay.
+function installQuietRuntime(): void {
+  if (runtimeInstalled) {
+    return;
+  }
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Another module of this test process created the runtime first; its logger stays.
+  }
+}
+
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  installQuietRuntime();
   const temporalAddress = inject('temporalAddress');
   const taskQueue = `test-${randomUUID()}`;
   const db = await openDatabase({});

@@ -12,6 +12,7 @@ import {
 import { ApiError } from '../errors.js';
 import { generateId } from '../ids.js';
 import type { ServiceDeps } from '../service-deps.js';
+import { withStartDeadline } from '../temporal/start-deadline.js';
 import { requireEventDataWithinLimit } from './event-data-size.js';
 import {
   claimIdempotencyKey,
@@ -76,12 +77,14 @@ export async function publishCatalogEvent(
     // Started inside the transaction, so a failed start stores nothing. The workflow's first
     // activity waits for the commit, because it may run before the commit lands.
     const workflowInput: FanOutWorkflowInput = { eventId };
-    await deps.temporal.workflow.start(FAN_OUT_WORKFLOW.type, {
-      workflowId: fanOutWorkflowId(eventId),
-      taskQueue: deps.taskQueue,
-      args: [workflowInput],
-      staticSummary: `${input.event} to the subscriptions of workspace ${workspace}`,
-    });
+    await withStartDeadline(deps.temporal, () =>
+      deps.temporal.workflow.start(FAN_OUT_WORKFLOW.type, {
+        workflowId: fanOutWorkflowId(eventId),
+        taskQueue: deps.taskQueue,
+        args: [workflowInput],
+        staticSummary: `${input.event} to the subscriptions of workspace ${workspace}`,
+      }),
+    );
 
     return toPublishedEvent(row, false);
   });

@@ -11,7 +11,7 @@ import {
   lockAndCheckReplayed,
   type RecoveryScope,
 } from './recovery-store.js';
-import { startDelivery } from './start-delivery.js';
+import { startReplay } from './start-replay.js';
 
 export interface RecoverDeliveriesOptions extends RecoveryScope {
   /** Maximum number of replays this call starts. */
@@ -91,15 +91,7 @@ async function replayUnlessReplayed(deps: ServiceDeps, delivery: DeliveryRow): P
       return false;
     }
 
-    await startDelivery(tx, deps, {
-      workspace: delivery.workspace,
-      eventId: delivery.event_id,
-      event: delivery.event,
-      url: delivery.url,
-      ...(delivery.table_id !== null ? { tableId: delivery.table_id } : {}),
-      ...(delivery.webhook_id !== null ? { webhookId: delivery.webhook_id } : {}),
-      replayOf: delivery.id,
-    });
+    await startReplay(tx, deps, delivery);
     return true;
   });
 }

@@ -4,7 +4,7 @@ import { notFound } from '../errors.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { findDelivery, findPendingReplay, type DeliveryRow } from './deliveries-store.js';
 import { signalDeliveryWorkflow } from './signal-delivery.js';
-import { startDelivery } from './start-delivery.js';
+import { startReplay } from './start-replay.js';
 import { waitForDeliveryChange } from './wait-for-delivery-change.js';
 
 /**
@@ -40,14 +40,6 @@ export async function replayDelivery(
       return pendingReplay;
     }
 
-    return startDelivery(tx, deps, {
-      workspace: delivery.workspace,
-      eventId: delivery.event_id,
-      event: delivery.event,
-      url: delivery.url,
-      ...(delivery.table_id !== null ? { tableId: delivery.table_id } : {}),
-      ...(delivery.webhook_id !== null ? { webhookId: delivery.webhook_id } : {}),
-      replayOf: delivery.id,
-    });
+    return startReplay(tx, deps, delivery);
   });
 }

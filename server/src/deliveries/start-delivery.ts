@@ -4,6 +4,7 @@ import type { Queryable } from '../database/database.js';
 import { generateId } from '../ids.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { initialDeliverySearchAttributes } from '../temporal/search-attributes.js';
+import { withStartDeadline } from '../temporal/start-deadline.js';
 import { insertDelivery, type DeliveryRow } from './deliveries-store.js';
 
 export interface StartDeliveryOptions {
@@ -38,13 +39,15 @@ export async function startDelivery(tx: Queryable, deps: ServiceDeps, options: S
   });
 
   const input: DeliveryWorkflowInput = { deliveryId };
-  await deps.temporal.workflow.start(DELIVERY_WORKFLOW.type, {
-    workflowId,
-    taskQueue: deps.taskQueue,
-    args: [input],
-    staticSummary: `${options.event} to ${new URL(options.url).host}`,
-    typedSearchAttributes: initialDeliverySearchAttributes(options),
-  });
+  await withStartDeadline(deps.temporal, () =>
+    deps.temporal.workflow.start(DELIVERY_WORKFLOW.type, {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      staticSummary: `${options.event} to ${new URL(options.url).host}`,
+      typedSearchAttributes: initialDeliverySearchAttributes(options),
+    }),
+  );
 
   return delivery;
 }

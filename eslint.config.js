@@ -4,7 +4,15 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/*.config.ts', '**/scripts/**', 'eslint.config.js'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/*.config.ts',
+      '**/scripts/**',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -38,16 +46,29 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*'], message: 'Workflow code runs in a deterministic sandbox: no Node built-ins.' },
             {
-              group: ['@lasso/server', '@lasso/server/*', '@lasso/client', 'undici', '@temporalio/activity', '@temporalio/client', '@temporalio/worker'],
-              message: 'Workflow code runs in a deterministic sandbox: call an activity for I/O instead.',
+              group: ['node:*'],
+              message: 'Workflow code runs in a deterministic sandbox: no Node built-ins.',
+            },
+            {
+              group: [
+                '@lasso/server',
+                '@lasso/server/*',
+                '@lasso/client',
+                'undici',
+                '@temporalio/activity',
+                '@temporalio/client',
+                '@temporalio/worker',
+              ],
+              message:
+                'Workflow code runs in a deterministic sandbox: call an activity for I/O instead.',
             },
           ],
           paths: [
             {
               name: '@lasso/contracts',
-              message: 'Import a zod-free module such as @lasso/contracts/delivery-workflow, not the whole contracts package.',
+              message:
+                'Import a zod-free module such as @lasso/contracts/delivery-workflow, not the whole contracts package.',
             },
           ],
         },

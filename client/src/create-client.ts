@@ -40,7 +40,10 @@ function callableProxy(trpc: TRPCClient<AppRouter>, path: string[]): unknown {
     const procedure = path.reduce<Record<string, unknown>>(
       (node, key) => node[key] as Record<string, unknown>,
       trpc as unknown as Record<string, unknown>,
-    ) as unknown as { query(input: unknown): Promise<unknown>; mutate(input: unknown): Promise<unknown> };
+    ) as unknown as {
+      query(input: unknown): Promise<unknown>;
+      mutate(input: unknown): Promise<unknown>;
+    };
     return MUTATION_PATHS.has(path.join('.')) ? procedure.mutate(input) : procedure.query(input);
   };
 
@@ -56,7 +59,10 @@ function callableProxy(trpc: TRPCClient<AppRouter>, path: string[]): unknown {
 }
 
 function createTrpcClient(options: LassoClientOptions): TRPCClient<AppRouter> {
-  const url = new URL('trpc', options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
+  const url = new URL(
+    'trpc',
+    options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`,
+  );
 
   return createTRPCClient<AppRouter>({
     links: [

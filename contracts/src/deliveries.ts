@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
 import { eventNameSchema } from './events.js';
-import { catalogWebhookIdSchema, deliveryIdSchema, eventIdSchema, tableIdSchema } from './id-schemas.js';
+import {
+  catalogWebhookIdSchema,
+  deliveryIdSchema,
+  eventIdSchema,
+  tableIdSchema,
+} from './id-schemas.js';
 import { pageInputShape, pageSchema } from './pagination.js';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'abandoned', 'cancelled'] as const;
@@ -10,7 +15,13 @@ export const deliveryStatusSchema = z.enum(DELIVERY_STATUSES, {
 });
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 
-export const ATTEMPT_OUTCOMES = ['succeeded', 'http_error', 'timeout', 'network_error', 'blocked'] as const;
+export const ATTEMPT_OUTCOMES = [
+  'succeeded',
+  'http_error',
+  'timeout',
+  'network_error',
+  'blocked',
+] as const;
 export const attemptOutcomeSchema = z.enum(ATTEMPT_OUTCOMES);
 export type AttemptOutcome = z.infer<typeof attemptOutcomeSchema>;
 

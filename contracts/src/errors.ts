@@ -55,7 +55,10 @@ export function describeZodError(error: z.ZodError): { message: string; issues: 
   const issues = error.issues.flatMap((issue): FieldIssue[] => {
     // One issue per unknown key, named by its own path, reads better than one issue on the parent.
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: formatFieldPath([...issue.path, key]), message: 'is not a known field' }));
+      return issue.keys.map((key) => ({
+        field: formatFieldPath([...issue.path, key]),
+        message: 'is not a known field',
+      }));
     }
     return [{ field: formatFieldPath(issue.path), message: issue.message }];
   });

@@ -31,11 +31,14 @@ export type CatalogEventName = z.infer<typeof catalogEventNameSchema>;
 /** Error a table's processing ended with. */
 export const tableErrorSchema = z.strictObject(
   {
-  code: z.string(expected('must be a string')).min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
-  message: z
-    .string(expected('must be a string'))
-    .min(1, 'must not be empty')
-    .max(2000, 'must be at most 2000 characters'),
+    code: z
+      .string(expected('must be a string'))
+      .min(1, 'must not be empty')
+      .max(100, 'must be at most 100 characters'),
+    message: z
+      .string(expected('must be a string'))
+      .min(1, 'must not be empty')
+      .max(2000, 'must be at most 2000 characters'),
   },
   expected('must be an object with code and message'),
 );
@@ -101,7 +104,9 @@ export type EventData<Name extends EventName> = z.infer<(typeof EVENT_DATA_SCHEM
 // ISO 8601 in UTC with milliseconds, as Date.prototype.toISOString writes it.
 const TIMESTAMP_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-const timestampSchema = z.string().regex(TIMESTAMP_PATTERN, 'must be an ISO 8601 UTC time with milliseconds');
+const timestampSchema = z
+  .string()
+  .regex(TIMESTAMP_PATTERN, 'must be an ISO 8601 UTC time with milliseconds');
 
 function envelopeSchema<Name extends EventName>(name: Name) {
   return z.object({

@@ -10,9 +10,12 @@ export function idSchema(kind: IdKind) {
   const prefix = ID_PREFIXES[kind];
   return z
     .string(expected(`must be an id of the form ${prefix}<26 characters>`))
-    .refine((value) => value.startsWith(prefix) && ID_BODY_PATTERN.test(value.slice(prefix.length)), {
-      message: `must be an id of the form ${prefix}<26 characters>`,
-    });
+    .refine(
+      (value) => value.startsWith(prefix) && ID_BODY_PATTERN.test(value.slice(prefix.length)),
+      {
+        message: `must be an id of the form ${prefix}<26 characters>`,
+      },
+    );
 }
 
 export const tableIdSchema = idSchema('table');

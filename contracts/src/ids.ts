@@ -17,7 +17,11 @@ const BODY_ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
  * Makes a new id: the kind's prefix, 10 characters of millisecond time and 16 random ones, so ids
  * of one kind sort by creation time and list pagination can use the id as its cursor.
  */
-export function newId(kind: IdKind, now: number = Date.now(), random: () => number = Math.random): string {
+export function newId(
+  kind: IdKind,
+  now: number = Date.now(),
+  random: () => number = Math.random,
+): string {
   let time = '';
   let rest = now;
   for (let i = 0; i < 10; i++) {

@@ -4,6 +4,7 @@
  */
 export function expected(description: string) {
   return {
-    error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : description),
+    error: (issue: { input?: unknown }) =>
+      issue.input === undefined ? 'is required' : description,
   };
 }

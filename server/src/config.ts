@@ -4,7 +4,10 @@ import { allowedNetworksSetting } from './network/allowed-networks-setting.js';
 import { previousSecretKeysSetting, secretKeySetting } from './secrets/secret-key-settings.js';
 
 // Empty strings count as unset, so `FOO= npm start` means the same as leaving FOO out.
-const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+const optionalText = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.string().optional(),
+);
 
 const booleanFlag = z.preprocess(
   (value) => (value === '' ? undefined : value),
@@ -17,13 +20,20 @@ const booleanFlag = z.preprocess(
 const port = (fallback: number) =>
   z.preprocess(
     (value) => (value === '' || value === undefined ? fallback : value),
-    z.coerce.number().int().min(0, 'must be a port from 0 to 65535').max(65535, 'must be a port from 0 to 65535'),
+    z.coerce
+      .number()
+      .int()
+      .min(0, 'must be a port from 0 to 65535')
+      .max(65535, 'must be a port from 0 to 65535'),
   );
 
 /** Settings of a Temporal connection; an unset address means the embedded dev server. */
 export const temporalEnvSchema = z.object({
   TEMPORAL_ADDRESS: optionalText,
-  TEMPORAL_NAMESPACE: z.preprocess((value) => (value === '' ? undefined : value), z.string().default('default')),
+  TEMPORAL_NAMESPACE: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().default('default'),
+  ),
   TEMPORAL_TASK_QUEUE: z.preprocess(
     (value) => (value === '' ? undefined : value),
     z.string().default('lasso-deliveries'),
@@ -39,8 +49,14 @@ export const temporalEnvSchema = z.object({
 
 export const serviceEnvSchema = temporalEnvSchema.extend({
   PORT: port(3000),
-  HOST: z.preprocess((value) => (value === '' ? undefined : value), z.string().default('127.0.0.1')),
-  DATA_DIR: z.preprocess((value) => (value === '' ? undefined : value), z.string().default('./.data')),
+  HOST: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().default('127.0.0.1'),
+  ),
+  DATA_DIR: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().default('./.data'),
+  ),
   DATABASE_URL: optionalText,
   LASSO_BOOTSTRAP_API_KEY: optionalText,
   TEMPORAL_PORT: port(7233),
@@ -69,7 +85,10 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment with a schema and throws a ConfigError that lists every invalid variable. */
-export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: NodeJS.ProcessEnv = process.env): z.infer<Schema> {
+export function parseEnv<Schema extends z.ZodType>(
+  schema: Schema,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<Schema> {
   const result = schema.safeParse(env);
   if (result.success) {
     return result.data;

@@ -1,7 +1,13 @@
 import { TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 
-import { describeZodError, ERROR_STATUS, type ErrorBody, type ErrorCode, type FieldIssue } from '@lasso/contracts';
+import {
+  describeZodError,
+  ERROR_STATUS,
+  type ErrorBody,
+  type ErrorCode,
+  type FieldIssue,
+} from '@lasso/contracts';
 
 import { DatabaseUnavailableError } from './database/database.js';
 
@@ -36,7 +42,11 @@ export class ApiError extends TRPCError {
   readonly apiCode: ErrorCode;
   readonly issues: FieldIssue[] | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { issues?: FieldIssue[]; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { issues?: FieldIssue[]; cause?: unknown } = {},
+  ) {
     super({ code: TRPC_CODE_OF[code], message, cause: options.cause });
     this.apiCode = code;
     this.issues = options.issues;
@@ -71,10 +81,15 @@ export function isUnavailableError(error: unknown): boolean {
  * internal error so their details stay in the server log.
  */
 export function toErrorBody(error: unknown): ErrorBody {
-  const cause = error instanceof TRPCError && !(error instanceof ApiError) ? (error.cause ?? error) : error;
+  const cause =
+    error instanceof TRPCError && !(error instanceof ApiError) ? (error.cause ?? error) : error;
 
   if (error instanceof ApiError) {
-    return { code: error.apiCode, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
+    return {
+      code: error.apiCode,
+      message: error.message,
+      ...(error.issues ? { issues: error.issues } : {}),
+    };
   }
   if (cause instanceof ApiError) {
     return toErrorBody(cause);

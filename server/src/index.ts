@@ -1,4 +1,11 @@
-export { authenticateApiKey, generateApiKey, hashApiKey, listApiKeys, revokeApiKey, storeApiKey } from './auth/api-keys.js';
+export {
+  authenticateApiKey,
+  generateApiKey,
+  hashApiKey,
+  listApiKeys,
+  revokeApiKey,
+  storeApiKey,
+} from './auth/api-keys.js';
 export type { ApiKeyRecord } from './auth/api-keys.js';
 export { BOOTSTRAP_WORKSPACE, registerBootstrapKey } from './auth/bootstrap-key.js';
 export { ConfigError, parseEnv, serviceEnvSchema, temporalEnvSchema } from './config.js';
@@ -19,17 +26,29 @@ export type { ServiceDeps } from './service-deps.js';
 export { connectTemporalClient } from './temporal/connect-client.js';
 export { temporalConnectionOptions, workflowUiUrl } from './temporal/connection-options.js';
 export type { TemporalConnectionOptions } from './temporal/connection-options.js';
-export { findAttempt, loadAttemptTarget, markDeliveryCancelled, recordAttempt } from './deliveries/attempt-records.js';
+export {
+  findAttempt,
+  loadAttemptTarget,
+  markDeliveryCancelled,
+  recordAttempt,
+} from './deliveries/attempt-records.js';
 export type { AttemptRecord, AttemptTarget } from './deliveries/attempt-records.js';
 export { lockDataDir } from './database/data-dir-lock.js';
-export { DELIVERY_SEARCH_ATTRIBUTE_KEYS, initialDeliverySearchAttributes } from './temporal/search-attributes.js';
+export {
+  DELIVERY_SEARCH_ATTRIBUTE_KEYS,
+  initialDeliverySearchAttributes,
+} from './temporal/search-attributes.js';
 export { recordFanOutPage } from './catalog/fan-out-store.js';
 export type { FanOutPage } from './catalog/fan-out-store.js';
 export { findPublishedEvent } from './catalog/published-events-store.js';
 export type { PublishedEventRow } from './catalog/published-events-store.js';
 export { checkAddress } from './network/address-policy.js';
 export type { AddressVerdict } from './network/address-policy.js';
-export { describeAllowedNetworks, parseNetworkList, resolveAllowedNetworks } from './network/allowed-networks.js';
+export {
+  describeAllowedNetworks,
+  parseNetworkList,
+  resolveAllowedNetworks,
+} from './network/allowed-networks.js';
 export { formatIpAddress, parseIpAddress } from './network/ip-address.js';
 export type { IpAddress } from './network/ip-address.js';
 export { InvalidNetworkError, networkContains, parseIpNetwork } from './network/ip-network.js';

@@ -8,7 +8,9 @@ export interface Logger {
 }
 
 /** Writes one JSON object per line: time, level, message and attributes. */
-export function createJsonLogger(write: (line: string) => void = (line) => process.stderr.write(line + '\n')): Logger {
+export function createJsonLogger(
+  write: (line: string) => void = (line) => process.stderr.write(line + '\n'),
+): Logger {
   const log = (level: string, message: string, attributes: LogAttributes = {}) => {
     write(JSON.stringify({ time: new Date().toISOString(), level, message, ...attributes }));
   };

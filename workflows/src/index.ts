@@ -1,4 +1,8 @@
-export type { AttemptDeliveryInput, AttemptDeliveryResult, DeliveryActivities } from './activities/attempt-types.js';
+export type {
+  AttemptDeliveryInput,
+  AttemptDeliveryResult,
+  DeliveryActivities,
+} from './activities/attempt-types.js';
 export { createDeliveryActivities } from './activities/delivery-activities.js';
 export type { DeliveryActivityDeps } from './activities/delivery-activities.js';
 export { postWebhook } from './activities/post-webhook.js';

@@ -39,7 +39,13 @@ export async function storeApiKey(
      VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (key_hash) DO UPDATE SET workspace = EXCLUDED.workspace, revoked_at = NULL
      RETURNING id, workspace, key_hint, description, created_at, revoked_at`,
-    [generateId('apiKey'), options.workspace, hashApiKey(options.key), keyHint(options.key), options.description ?? null],
+    [
+      generateId('apiKey'),
+      options.workspace,
+      hashApiKey(options.key),
+      keyHint(options.key),
+      options.description ?? null,
+    ],
   );
   return rows[0] as ApiKeyRecord;
 }
@@ -48,7 +54,10 @@ export async function storeApiKey(
  * Finds the workspace of an Authorization header value, or null when the key is missing, malformed,
  * unknown or revoked. The lookup is by hash, so no comparison ever touches the key itself.
  */
-export async function authenticateApiKey(db: Queryable, authorization: string | undefined): Promise<string | null> {
+export async function authenticateApiKey(
+  db: Queryable,
+  authorization: string | undefined,
+): Promise<string | null> {
   const key = parseBearerKey(authorization);
   if (key === null) {
     return null;
@@ -85,6 +94,9 @@ export async function listApiKeys(db: Queryable, workspace?: string): Promise<Ap
 
 /** Revokes a key by id; returns false when no such active key exists. */
 export async function revokeApiKey(db: Queryable, id: string): Promise<boolean> {
-  const rows = await db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id', [id]);
+  const rows = await db.query(
+    'UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id',
+    [id],
+  );
   return rows.length > 0;
 }

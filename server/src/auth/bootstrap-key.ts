@@ -14,5 +14,9 @@ export async function registerBootstrapKey(db: Queryable, key: string): Promise<
       'LASSO_BOOTSTRAP_API_KEY must be lasso_ followed by 20 to 200 letters, digits, - or _; make one with `npm run keys -- generate`',
     );
   }
-  await storeApiKey(db, { key, workspace: BOOTSTRAP_WORKSPACE, description: 'bootstrap key from LASSO_BOOTSTRAP_API_KEY' });
+  await storeApiKey(db, {
+    key,
+    workspace: BOOTSTRAP_WORKSPACE,
+    description: 'bootstrap key from LASSO_BOOTSTRAP_API_KEY',
+  });
 }

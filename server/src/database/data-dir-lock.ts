@@ -36,5 +36,7 @@ export async function lockDataDir(dataDir: string): Promise<{ release(): Promise
     }
     await rm(lockPath, { force: true });
   }
-  throw new Error(`Could not lock the data folder ${dataDir}; remove ${lockPath} if no Lasso process is running.`);
+  throw new Error(
+    `Could not lock the data folder ${dataDir}; remove ${lockPath} if no Lasso process is running.`,
+  );
 }

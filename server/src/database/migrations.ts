@@ -149,7 +149,10 @@ export async function migrateDatabase(db: Database): Promise<void> {
         continue;
       }
       await tx.execute(migration.sql);
-      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
     }
   });
 }

@@ -17,7 +17,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   const db =
     options.databaseUrl !== undefined
       ? openPostgresDatabase(options.databaseUrl)
-      : await openPgliteDatabase(options.dataDir === undefined ? undefined : path.join(options.dataDir, 'pglite'));
+      : await openPgliteDatabase(
+          options.dataDir === undefined ? undefined : path.join(options.dataDir, 'pglite'),
+        );
 
   try {
     await migrateDatabase(db);

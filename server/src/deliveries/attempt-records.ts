@@ -36,7 +36,11 @@ interface AttemptTargetRow {
  * catalog webhook, so a retry follows an update. Returns null when the delivery is unknown.
  * The secret and auth header value come back decrypted with `secrets`.
  */
-export async function loadAttemptTarget(db: Queryable, deliveryId: string, secrets: SecretBox): Promise<AttemptTarget | null> {
+export async function loadAttemptTarget(
+  db: Queryable,
+  deliveryId: string,
+  secrets: SecretBox,
+): Promise<AttemptTarget | null> {
   const rows = await db.query<AttemptTargetRow>(
     `SELECT d.id, d.status, d.event, d.event_id, e.body,
             COALESCE(t.webhook_url, w.url, d.url) AS url,
@@ -72,11 +76,15 @@ export async function loadAttemptTarget(db: Queryable, deliveryId: string, secre
   };
 }
 
-export async function findAttempt(db: Queryable, deliveryId: string, number: number): Promise<AttemptRow | null> {
-  const rows = await db.query<AttemptRow>('SELECT * FROM delivery_attempts WHERE delivery_id = $1 AND number = $2', [
-    deliveryId,
-    number,
-  ]);
+export async function findAttempt(
+  db: Queryable,
+  deliveryId: string,
+  number: number,
+): Promise<AttemptRow | null> {
+  const rows = await db.query<AttemptRow>(
+    'SELECT * FROM delivery_attempts WHERE delivery_id = $1 AND number = $2',
+    [deliveryId, number],
+  );
   return rows[0] ?? null;
 }
 
@@ -124,7 +132,11 @@ export async function recordAttempt(db: Queryable, record: AttemptRecord): Promi
   );
 
   const finishedStatus: DeliveryStatus | null =
-    record.outcome === 'succeeded' ? 'succeeded' : record.retryDelayMs === null ? 'abandoned' : null;
+    record.outcome === 'succeeded'
+      ? 'succeeded'
+      : record.retryDelayMs === null
+        ? 'abandoned'
+        : null;
   await db.query(
     `UPDATE deliveries SET
        attempt_count = GREATEST(attempt_count, $2),

@@ -11,7 +11,10 @@ import { waitForDeliveryChange } from './wait-for-delivery-change.js';
  * no further attempt. Cancelling a cancelled delivery changes nothing; a succeeded or abandoned one
  * is a conflict.
  */
-export async function cancelDelivery(deps: ServiceDeps, options: { workspace: string; deliveryId: string }): Promise<DeliveryRow> {
+export async function cancelDelivery(
+  deps: ServiceDeps,
+  options: { workspace: string; deliveryId: string },
+): Promise<DeliveryRow> {
   const delivery = await findDelivery(deps.db, options);
   if (delivery === null) {
     throw notFound('Delivery', options.deliveryId);
@@ -20,11 +23,18 @@ export async function cancelDelivery(deps: ServiceDeps, options: { workspace: st
     return delivery;
   }
   if (delivery.status !== 'pending') {
-    throw new ApiError('conflict', `Delivery ${delivery.id} has already ${delivery.status}; only a pending delivery can be cancelled`);
+    throw new ApiError(
+      'conflict',
+      `Delivery ${delivery.id} has already ${delivery.status}; only a pending delivery can be cancelled`,
+    );
   }
 
   await signalDeliveryWorkflow(deps, delivery.workflow_id, DELIVERY_WORKFLOW.cancelSignal);
 
   // The workflow records the cancellation itself; an attempt in flight finishes first.
-  return waitForDeliveryChange(deps, { ...options, from: delivery, until: (row) => row.status !== 'pending' });
+  return waitForDeliveryChange(deps, {
+    ...options,
+    from: delivery,
+    until: (row) => row.status !== 'pending',
+  });
 }

@@ -49,7 +49,14 @@ export function toAttempt(row: AttemptRow): Attempt {
 /** Stores an event with the exact body bytes every attempt will send. */
 export async function insertEvent(
   db: Queryable,
-  event: { id: string; workspace: string; event: EventName; body: string; tableId?: string; createdAt: Date },
+  event: {
+    id: string;
+    workspace: string;
+    event: EventName;
+    body: string;
+    tableId?: string;
+    createdAt: Date;
+  },
 ): Promise<void> {
   await db.query(
     'INSERT INTO events (id, workspace, event, body, table_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
@@ -94,10 +101,10 @@ export async function findDelivery(
   db: Queryable,
   options: { workspace: string; deliveryId: string },
 ): Promise<DeliveryRow | null> {
-  const rows = await db.query<DeliveryRow>('SELECT * FROM deliveries WHERE id = $1 AND workspace = $2', [
-    options.deliveryId,
-    options.workspace,
-  ]);
+  const rows = await db.query<DeliveryRow>(
+    'SELECT * FROM deliveries WHERE id = $1 AND workspace = $2',
+    [options.deliveryId, options.workspace],
+  );
   return rows[0] ?? null;
 }
 
@@ -113,7 +120,10 @@ export interface DeliveryFilters {
 }
 
 /** Reads one page of a workspace's deliveries, newest first, starting after the `cursor` id. */
-export async function listDeliveries(db: Queryable, filters: DeliveryFilters): Promise<DeliveryRow[]> {
+export async function listDeliveries(
+  db: Queryable,
+  filters: DeliveryFilters,
+): Promise<DeliveryRow[]> {
   return db.query<DeliveryRow>(
     `SELECT * FROM deliveries
      WHERE workspace = $1
@@ -139,11 +149,17 @@ export async function listDeliveries(db: Queryable, filters: DeliveryFilters): P
 }
 
 export async function listAttempts(db: Queryable, deliveryId: string): Promise<AttemptRow[]> {
-  return db.query<AttemptRow>('SELECT * FROM delivery_attempts WHERE delivery_id = $1 ORDER BY number', [deliveryId]);
+  return db.query<AttemptRow>(
+    'SELECT * FROM delivery_attempts WHERE delivery_id = $1 ORDER BY number',
+    [deliveryId],
+  );
 }
 
 /** Finds the pending replay of a delivery, if one is running. */
-export async function findPendingReplay(db: Queryable, deliveryId: string): Promise<DeliveryRow | null> {
+export async function findPendingReplay(
+  db: Queryable,
+  deliveryId: string,
+): Promise<DeliveryRow | null> {
   const rows = await db.query<DeliveryRow>(
     "SELECT * FROM deliveries WHERE replay_of = $1 AND status = 'pending' ORDER BY id DESC LIMIT 1",
     [deliveryId],

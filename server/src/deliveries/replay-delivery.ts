@@ -22,7 +22,11 @@ export async function replayDelivery(
   }
 
   if (delivery.status === 'pending') {
-    const signalled = await signalDeliveryWorkflow(deps, delivery.workflow_id, DELIVERY_WORKFLOW.replaySignal);
+    const signalled = await signalDeliveryWorkflow(
+      deps,
+      delivery.workflow_id,
+      DELIVERY_WORKFLOW.replaySignal,
+    );
     if (signalled) {
       return waitForDeliveryChange(deps, {
         ...options,

@@ -1,4 +1,9 @@
-import { DELIVERY_WORKFLOW, deliveryWorkflowId, type DeliveryWorkflowInput, type EventName } from '@lasso/contracts';
+import {
+  DELIVERY_WORKFLOW,
+  deliveryWorkflowId,
+  type DeliveryWorkflowInput,
+  type EventName,
+} from '@lasso/contracts';
 
 import type { Queryable } from '../database/database.js';
 import { generateId } from '../ids.js';
@@ -22,7 +27,11 @@ export interface StartDeliveryOptions {
  * the transaction so a failed start rolls the records back. The workflow's first activity waits
  * for the rows to be committed, because it may run before the commit lands.
  */
-export async function startDelivery(tx: Queryable, deps: ServiceDeps, options: StartDeliveryOptions): Promise<DeliveryRow> {
+export async function startDelivery(
+  tx: Queryable,
+  deps: ServiceDeps,
+  options: StartDeliveryOptions,
+): Promise<DeliveryRow> {
   const deliveryId = generateId('delivery');
   const workflowId = deliveryWorkflowId(deliveryId);
 

@@ -7,7 +7,11 @@ import { startDelivery } from './start-delivery.js';
  * Starts a new delivery of a finished delivery's event to the same endpoint, linked by `replay_of`,
  * in the open transaction `tx`. The attempts read the endpoint's secret as it is now.
  */
-export async function startReplay(tx: Queryable, deps: ServiceDeps, original: DeliveryRow): Promise<DeliveryRow> {
+export async function startReplay(
+  tx: Queryable,
+  deps: ServiceDeps,
+  original: DeliveryRow,
+): Promise<DeliveryRow> {
   return startDelivery(tx, deps, {
     workspace: original.workspace,
     eventId: original.event_id,

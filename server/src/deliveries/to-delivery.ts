@@ -5,7 +5,10 @@ import { workflowUiUrl } from '../temporal/connection-options.js';
 import type { DeliveryRow } from './deliveries-store.js';
 
 /** Shapes a stored delivery for the API, with the link to its workflow in the Temporal Web UI. */
-export function toDelivery(row: DeliveryRow, deps: Pick<ServiceDeps, 'temporalUiUrl' | 'namespace'>): Delivery {
+export function toDelivery(
+  row: DeliveryRow,
+  deps: Pick<ServiceDeps, 'temporalUiUrl' | 'namespace'>,
+): Delivery {
   return {
     id: row.id,
     event: row.event,
@@ -20,6 +23,10 @@ export function toDelivery(row: DeliveryRow, deps: Pick<ServiceDeps, 'temporalUi
     finished_at: row.finished_at?.toISOString() ?? null,
     replay_of: row.replay_of,
     workflow_id: row.workflow_id,
-    temporal_ui_url: workflowUiUrl({ uiUrl: deps.temporalUiUrl, namespace: deps.namespace, workflowId: row.workflow_id }),
+    temporal_ui_url: workflowUiUrl({
+      uiUrl: deps.temporalUiUrl,
+      namespace: deps.namespace,
+      workflowId: row.workflow_id,
+    }),
   };
 }

@@ -12,7 +12,12 @@ const POLL_INTERVAL_MS = 50;
  */
 export async function waitForDeliveryChange(
   deps: ServiceDeps,
-  options: { workspace: string; deliveryId: string; from: DeliveryRow; until: (row: DeliveryRow) => boolean },
+  options: {
+    workspace: string;
+    deliveryId: string;
+    from: DeliveryRow;
+    until: (row: DeliveryRow) => boolean;
+  },
 ): Promise<DeliveryRow> {
   const deadline = Date.now() + WAIT_LIMIT_MS;
   let latest = options.from;

@@ -32,7 +32,10 @@ export function createApiServer(deps: ServiceDeps): Server {
     routeRequest(deps, request, response).catch((error: unknown) => {
       deps.logger.error('request failed', { error: describeError(error) });
       if (!response.headersSent) {
-        sendJson(response, 500, { code: 'internal_error', message: 'Internal error; the server log has the details' });
+        sendJson(response, 500, {
+          code: 'internal_error',
+          message: 'Internal error; the server log has the details',
+        });
       } else {
         response.destroy();
       }
@@ -42,13 +45,20 @@ export function createApiServer(deps: ServiceDeps): Server {
   return server;
 }
 
-async function routeRequest(deps: ServiceDeps, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function routeRequest(
+  deps: ServiceDeps,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   let url: URL;
   try {
     url = new URL(request.url ?? '/', 'http://localhost');
   } catch {
     // An absolute-form target such as `GET http://[ HTTP/1.1` passes Node's parser but is no URL.
-    sendJson(response, 400, { code: 'invalid_request', message: 'The request target is not a valid URL path' });
+    sendJson(response, 400, {
+      code: 'invalid_request',
+      message: 'The request target is not a valid URL path',
+    });
     return;
   }
 
@@ -85,7 +95,12 @@ async function createRequestContext(
   return { deps, workspace };
 }
 
-async function handleJsonRoute(deps: ServiceDeps, request: IncomingMessage, response: ServerResponse, url: URL) {
+async function handleJsonRoute(
+  deps: ServiceDeps,
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+) {
   const method = request.method ?? 'GET';
   const match = matchJsonRoute(method, url.pathname);
   if (match === null) {
@@ -104,7 +119,9 @@ async function handleJsonRoute(deps: ServiceDeps, request: IncomingMessage, resp
   try {
     const context = await createRequestContext(deps, request, response);
     const fields =
-      match.route.inputFrom === 'body' ? parseJsonObject(await readBody(request)) : queryToObject(url.searchParams);
+      match.route.inputFrom === 'body'
+        ? parseJsonObject(await readBody(request))
+        : queryToObject(url.searchParams);
     const input = { ...fields, ...match.params };
 
     const result = await match.route.call(createAppCaller(context), input as never);

@@ -13,9 +13,27 @@ export interface JsonRoute {
 }
 
 export const JSON_ROUTES: JsonRoute[] = [
-  { method: 'POST', pattern: '/api/v1/tables', inputFrom: 'body', successStatus: 201, call: (c, i) => c.tables.create(i) },
-  { method: 'GET', pattern: '/api/v1/tables', inputFrom: 'query', successStatus: 200, call: (c, i) => c.tables.list(i) },
-  { method: 'GET', pattern: '/api/v1/tables/:table_id', inputFrom: 'query', successStatus: 200, call: (c, i) => c.tables.get(i) },
+  {
+    method: 'POST',
+    pattern: '/api/v1/tables',
+    inputFrom: 'body',
+    successStatus: 201,
+    call: (c, i) => c.tables.create(i),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/tables',
+    inputFrom: 'query',
+    successStatus: 200,
+    call: (c, i) => c.tables.list(i),
+  },
+  {
+    method: 'GET',
+    pattern: '/api/v1/tables/:table_id',
+    inputFrom: 'query',
+    successStatus: 200,
+    call: (c, i) => c.tables.get(i),
+  },
   {
     method: 'POST',
     pattern: '/api/v1/tables/:table_id/complete',
@@ -101,7 +119,13 @@ export const JSON_ROUTES: JsonRoute[] = [
     call: (c, i) => c.catalogWebhooks.delete(i),
   },
   // 202: the event is stored and its deliveries go out in the background.
-  { method: 'POST', pattern: '/api/v1/events', inputFrom: 'body', successStatus: 202, call: (c, i) => c.events.publish(i) },
+  {
+    method: 'POST',
+    pattern: '/api/v1/events',
+    inputFrom: 'body',
+    successStatus: 202,
+    call: (c, i) => c.events.publish(i),
+  },
 ];
 
 /** A route matched against a request path, with its path parameters decoded. */
@@ -114,7 +138,10 @@ export interface RouteMatch {
  * Finds the route for a method and path. Returns `allowed` methods instead when the path exists
  * under other methods only, so the caller can answer 405.
  */
-export function matchJsonRoute(method: string, pathname: string): RouteMatch | { allowed: string[] } | null {
+export function matchJsonRoute(
+  method: string,
+  pathname: string,
+): RouteMatch | { allowed: string[] } | null {
   const allowed: string[] = [];
   for (const route of JSON_ROUTES) {
     const params = matchPattern(route.pattern, pathname);

@@ -2,7 +2,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Starts listening and resolves with the server's base URL once it accepts connections. */
-export async function listen(server: Server, options: { port: number; host: string }): Promise<string> {
+export async function listen(
+  server: Server,
+  options: { port: number; host: string },
+): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

@@ -6,7 +6,10 @@ import { ApiError } from '../errors.js';
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
 /** Reads a request body as UTF-8 text, refusing invalid UTF-8 and bodies past the size limit. */
-export async function readBody(request: IncomingMessage, maxBytes: number = MAX_REQUEST_BODY_BYTES): Promise<string> {
+export async function readBody(
+  request: IncomingMessage,
+  maxBytes: number = MAX_REQUEST_BODY_BYTES,
+): Promise<string> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new ApiError('payload_too_large', `Request body is larger than ${maxBytes} bytes`);

@@ -96,7 +96,10 @@ async function main(argv: string[]): Promise<void> {
 
   try {
     if (command === 'rotate-secrets') {
-      const box = new SecretBox({ current: env.LASSO_SECRET_KEY, previous: env.LASSO_PREVIOUS_SECRET_KEYS });
+      const box = new SecretBox({
+        current: env.LASSO_SECRET_KEY,
+        previous: env.LASSO_PREVIOUS_SECRET_KEYS,
+      });
       const result = await reencryptStoredSecrets(db, box);
       process.stdout.write(
         `Rewrote ${result.rewritten} stored values; ${result.alreadyCurrent} were already current. Secrets are ${describeSecretStorage(box)}.\n`,
@@ -111,7 +114,9 @@ async function main(argv: string[]): Promise<void> {
         workspace: workspace.data as string,
         ...(values.description !== undefined ? { description: values.description } : {}),
       });
-      process.stderr.write(`Created key ${record.id} for workspace "${record.workspace}". It is shown only now:\n`);
+      process.stderr.write(
+        `Created key ${record.id} for workspace "${record.workspace}". It is shown only now:\n`,
+      );
       process.stdout.write(key + '\n');
       return;
     }
@@ -119,9 +124,17 @@ async function main(argv: string[]): Promise<void> {
     if (command === 'list') {
       const keys = await listApiKeys(db, values.workspace);
       for (const key of keys) {
-        const state = key.revoked_at === null ? 'active' : `revoked ${key.revoked_at.toISOString()}`;
+        const state =
+          key.revoked_at === null ? 'active' : `revoked ${key.revoked_at.toISOString()}`;
         process.stdout.write(
-          [key.id, key.workspace, key.key_hint, key.created_at.toISOString(), state, key.description ?? ''].join('\t') + '\n',
+          [
+            key.id,
+            key.workspace,
+            key.key_hint,
+            key.created_at.toISOString(),
+            state,
+            key.description ?? '',
+          ].join('\t') + '\n',
         );
       }
       return;
@@ -129,7 +142,9 @@ async function main(argv: string[]): Promise<void> {
 
     const id = values.id as string;
     if (!(await revokeApiKey(db, id))) {
-      throw new UsageError(`No active key has the id ${id}; \`npm run keys -- list\` shows the ids.`);
+      throw new UsageError(
+        `No active key has the id ${id}; \`npm run keys -- list\` shows the ids.`,
+      );
     }
     process.stdout.write(`Revoked ${id}.\n`);
   } finally {
@@ -143,7 +158,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`${error.message}\n\n${USAGE}\n`);
     process.exit(2);
   }
-  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof ConfigError || error instanceof Error ? error.message : String(error);
   process.stderr.write(`keys: ${message}\n`);
   process.exit(1);
 });

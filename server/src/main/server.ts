@@ -17,10 +17,14 @@ const standaloneEnvSchema = serviceEnvSchema.extend({
   DATABASE_URL: z.preprocess(
     (value) => (value === '' ? undefined : value),
     z.string({
-    error: 'is required when the API runs on its own; `npm start` runs everything with the embedded database',
+      error:
+        'is required when the API runs on its own; `npm start` runs everything with the embedded database',
     }),
   ),
-  TEMPORAL_ADDRESS: z.preprocess((value) => (value === '' ? undefined : value), z.string().default('localhost:7233')),
+  TEMPORAL_ADDRESS: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().default('localhost:7233'),
+  ),
 });
 
 async function main(): Promise<void> {
@@ -31,9 +35,15 @@ async function main(): Promise<void> {
   if (env.LASSO_BOOTSTRAP_API_KEY !== undefined) {
     await registerBootstrapKey(db, env.LASSO_BOOTSTRAP_API_KEY);
   }
-  const temporal = await connectTemporalClient(await temporalConnectionOptions(env, env.TEMPORAL_ADDRESS), env.TEMPORAL_NAMESPACE);
+  const temporal = await connectTemporalClient(
+    await temporalConnectionOptions(env, env.TEMPORAL_ADDRESS),
+    env.TEMPORAL_NAMESPACE,
+  );
 
-  const secrets = new SecretBox({ current: env.LASSO_SECRET_KEY, previous: env.LASSO_PREVIOUS_SECRET_KEYS });
+  const secrets = new SecretBox({
+    current: env.LASSO_SECRET_KEY,
+    previous: env.LASSO_PREVIOUS_SECRET_KEYS,
+  });
   const server = createApiServer({
     db,
     temporal,
@@ -65,6 +75,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : `failed to start: ${String(error)}`}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : `failed to start: ${String(error)}`}\n`,
+  );
   process.exit(1);
 });

@@ -9,7 +9,12 @@ import {
 } from '@lasso/contracts';
 
 import { cancelDelivery } from '../deliveries/cancel-delivery.js';
-import { findDelivery, listAttempts, listDeliveries, toAttempt } from '../deliveries/deliveries-store.js';
+import {
+  findDelivery,
+  listAttempts,
+  listDeliveries,
+  toAttempt,
+} from '../deliveries/deliveries-store.js';
 import { recoverDeliveries } from '../deliveries/recover-deliveries.js';
 import { replayDelivery } from '../deliveries/replay-delivery.js';
 import { toDelivery } from '../deliveries/to-delivery.js';
@@ -43,7 +48,10 @@ export const deliveriesRouter = router({
     .input(deliveryIdInputSchema)
     .output(deliveryWithAttemptsSchema)
     .query(async ({ ctx, input }) => {
-      const row = await findDelivery(ctx.deps.db, { workspace: ctx.workspace, deliveryId: input.delivery_id });
+      const row = await findDelivery(ctx.deps.db, {
+        workspace: ctx.workspace,
+        deliveryId: input.delivery_id,
+      });
       if (row === null) {
         throw notFound('Delivery', input.delivery_id);
       }
@@ -55,7 +63,10 @@ export const deliveriesRouter = router({
     .input(deliveryIdInputSchema)
     .output(deliverySchema)
     .mutation(async ({ ctx, input }) => {
-      const row = await cancelDelivery(ctx.deps, { workspace: ctx.workspace, deliveryId: input.delivery_id });
+      const row = await cancelDelivery(ctx.deps, {
+        workspace: ctx.workspace,
+        deliveryId: input.delivery_id,
+      });
       return toDelivery(row, ctx.deps);
     }),
 
@@ -63,7 +74,10 @@ export const deliveriesRouter = router({
     .input(deliveryIdInputSchema)
     .output(deliverySchema)
     .mutation(async ({ ctx, input }) => {
-      const row = await replayDelivery(ctx.deps, { workspace: ctx.workspace, deliveryId: input.delivery_id });
+      const row = await replayDelivery(ctx.deps, {
+        workspace: ctx.workspace,
+        deliveryId: input.delivery_id,
+      });
       return toDelivery(row, ctx.deps);
     }),
 

@@ -20,8 +20,15 @@ export const tablesRouter = router({
     .input(createTableInputSchema)
     .output(tableSchema)
     .mutation(async ({ ctx, input }) => {
-      const sealed = sealSecretFields(ctx.deps.secrets, input, ['webhook_secret', 'webhook_auth_header_value']);
-      const row = await insertTable(ctx.deps.db, { id: generateId('table'), workspace: ctx.workspace, ...sealed });
+      const sealed = sealSecretFields(ctx.deps.secrets, input, [
+        'webhook_secret',
+        'webhook_auth_header_value',
+      ]);
+      const row = await insertTable(ctx.deps.db, {
+        id: generateId('table'),
+        workspace: ctx.workspace,
+        ...sealed,
+      });
       return toTable(row);
     }),
 
@@ -29,7 +36,10 @@ export const tablesRouter = router({
     .input(tableIdInputSchema)
     .output(tableSchema)
     .query(async ({ ctx, input }) => {
-      const row = await findTable(ctx.deps.db, { workspace: ctx.workspace, tableId: input.table_id });
+      const row = await findTable(ctx.deps.db, {
+        workspace: ctx.workspace,
+        tableId: input.table_id,
+      });
       if (row === null) {
         throw notFound('Table', input.table_id);
       }

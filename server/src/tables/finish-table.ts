@@ -7,7 +7,8 @@ import { generateId } from '../ids.js';
 import type { ServiceDeps } from '../service-deps.js';
 import { finishTable, findTable, type TableRow } from './tables-store.js';
 
-export type TableOutcome = { status: 'completed'; totalRows: number } | { status: 'failed'; error: TableError };
+export type TableOutcome =
+  { status: 'completed'; totalRows: number } | { status: 'failed'; error: TableError };
 
 /**
  * Records the end of a table's processing and fires `table.completed` or `table.failed` to its
@@ -18,7 +19,11 @@ export async function finishTableAndNotify(
   options: { workspace: string; tableId: string; outcome: TableOutcome },
 ): Promise<TableRow> {
   return deps.db.transaction(async (tx) => {
-    const table = await findTable(tx, { workspace: options.workspace, tableId: options.tableId, forUpdate: true });
+    const table = await findTable(tx, {
+      workspace: options.workspace,
+      tableId: options.tableId,
+      forUpdate: true,
+    });
     if (table === null) {
       throw notFound('Table', options.tableId);
     }

@@ -78,7 +78,12 @@ export async function findTable(
 /** Reads one page of a workspace's tables, newest first, starting after the `cursor` id. */
 export async function listTables(
   db: Queryable,
-  options: { workspace: string; status?: TableStatus | undefined; cursor?: string | undefined; limit: number },
+  options: {
+    workspace: string;
+    status?: TableStatus | undefined;
+    cursor?: string | undefined;
+    limit: number;
+  },
 ): Promise<TableRow[]> {
   return db.query<TableRow>(
     `SELECT * FROM tables
@@ -94,12 +99,22 @@ export async function listTables(
 /** Records the end of a table's processing. */
 export async function finishTable(
   db: Queryable,
-  options: { tableId: string; status: 'completed' | 'failed'; totalRows?: number; error?: TableError },
+  options: {
+    tableId: string;
+    status: 'completed' | 'failed';
+    totalRows?: number;
+    error?: TableError;
+  },
 ): Promise<TableRow> {
   const rows = await db.query<TableRow>(
     `UPDATE tables SET status = $2, total_rows = $3, error = $4, finished_at = now()
      WHERE id = $1 RETURNING *`,
-    [options.tableId, options.status, options.totalRows ?? null, options.error === undefined ? null : JSON.stringify(options.error)],
+    [
+      options.tableId,
+      options.status,
+      options.totalRows ?? null,
+      options.error === undefined ? null : JSON.stringify(options.error),
+    ],
   );
   return rows[0] as TableRow;
 }

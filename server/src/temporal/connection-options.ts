@@ -17,14 +17,22 @@ export interface TemporalConnectionOptions {
  * Builds connection options for a Temporal cluster from the environment. TLS is on when asked for,
  * when client certificates are given, or when an API key is (hosted clusters require TLS with keys).
  */
-export async function temporalConnectionOptions(env: TemporalEnv, address: string): Promise<TemporalConnectionOptions> {
+export async function temporalConnectionOptions(
+  env: TemporalEnv,
+  address: string,
+): Promise<TemporalConnectionOptions> {
   const options: TemporalConnectionOptions = { address };
   if (env.TEMPORAL_API_KEY !== undefined) {
     options.apiKey = env.TEMPORAL_API_KEY;
   }
 
-  const hasClientCert = env.TEMPORAL_TLS_CERT_PATH !== undefined || env.TEMPORAL_TLS_KEY_PATH !== undefined;
-  const useTls = env.TEMPORAL_TLS || hasClientCert || env.TEMPORAL_API_KEY !== undefined || env.TEMPORAL_TLS_CA_PATH !== undefined;
+  const hasClientCert =
+    env.TEMPORAL_TLS_CERT_PATH !== undefined || env.TEMPORAL_TLS_KEY_PATH !== undefined;
+  const useTls =
+    env.TEMPORAL_TLS ||
+    hasClientCert ||
+    env.TEMPORAL_API_KEY !== undefined ||
+    env.TEMPORAL_TLS_CA_PATH !== undefined;
   if (!useTls) {
     return options;
   }
@@ -50,7 +58,11 @@ export async function temporalConnectionOptions(env: TemporalEnv, address: strin
 }
 
 /** Link to a workflow's page in the Temporal Web UI. */
-export function workflowUiUrl(options: { uiUrl: string; namespace: string; workflowId: string }): string {
+export function workflowUiUrl(options: {
+  uiUrl: string;
+  namespace: string;
+  workflowId: string;
+}): string {
   const base = options.uiUrl.replace(/\/+$/, '');
   return `${base}/namespaces/${encodeURIComponent(options.namespace)}/workflows/${encodeURIComponent(options.workflowId)}`;
 }

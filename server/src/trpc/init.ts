@@ -30,7 +30,11 @@ const t = initTRPC.context<RequestContext>().create({
 // A dependency that is down answers 503 with a message that says which, instead of a bare 500.
 const reportUnavailableDependencies = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && !(result.error instanceof ApiError) && isUnavailableError(result.error.cause ?? result.error)) {
+  if (
+    !result.ok &&
+    !(result.error instanceof ApiError) &&
+    isUnavailableError(result.error.cause ?? result.error)
+  ) {
     const body = toErrorBody(result.error.cause ?? result.error);
     throw new ApiError('unavailable', body.message, { cause: result.error });
   }
@@ -41,7 +45,9 @@ const reportUnavailableDependencies = t.middleware(async ({ next }) => {
 const rejectUnsafeInput = t.middleware(async ({ getRawInput, next }) => {
   const unsafe = findUnsafeInput(await getRawInput());
   if (unsafe !== null) {
-    throw new ApiError('invalid_request', `${unsafe.field}: ${unsafe.message}`, { issues: [unsafe] });
+    throw new ApiError('invalid_request', `${unsafe.field}: ${unsafe.message}`, {
+      issues: [unsafe],
+    });
   }
   return next();
 });
@@ -51,9 +57,14 @@ export const createCallerFactory = t.createCallerFactory;
 export const publicProcedure = t.procedure.use(reportUnavailableDependencies);
 
 /** A procedure that needs a valid API key; its context has the caller's workspace. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (ctx.workspace === null) {
-    throw new ApiError('unauthorized', 'Missing or invalid API key; send Authorization: Bearer <key>');
-  }
-  return next({ ctx: { ...ctx, workspace: ctx.workspace } });
-}).use(rejectUnsafeInput);
+export const authedProcedure = publicProcedure
+  .use(({ ctx, next }) => {
+    if (ctx.workspace === null) {
+      throw new ApiError(
+        'unauthorized',
+        'Missing or invalid API key; send Authorization: Bearer <key>',
+      );
+    }
+    return next({ ctx: { ...ctx, workspace: ctx.workspace } });
+  })
+  .use(rejectUnsafeInput);

@@ -16,11 +16,29 @@ afterAll(async () => {
 const validTable = { schema_id: 'sch_1', name: 'Invoices', file_ids: ['file_1'] };
 
 describe('input validation', () => {
-  const cases: Array<{ name: string; body: Record<string, unknown>; field: string; message?: RegExp }> = [
-    { name: 'missing schema_id', body: { name: 'x', file_ids: ['f'] }, field: 'schema_id', message: /is required/ },
+  const cases: Array<{
+    name: string;
+    body: Record<string, unknown>;
+    field: string;
+    message?: RegExp;
+  }> = [
+    {
+      name: 'missing schema_id',
+      body: { name: 'x', file_ids: ['f'] },
+      field: 'schema_id',
+      message: /is required/,
+    },
     { name: 'empty file_ids', body: { ...validTable, file_ids: [] }, field: 'file_ids' },
-    { name: 'ftp webhook_url', body: { ...validTable, webhook_url: 'ftp://example.test/x' }, field: 'webhook_url' },
-    { name: 'relative webhook_url', body: { ...validTable, webhook_url: '/hooks' }, field: 'webhook_url' },
+    {
+      name: 'ftp webhook_url',
+      body: { ...validTable, webhook_url: 'ftp://example.test/x' },
+      field: 'webhook_url',
+    },
+    {
+      name: 'relative webhook_url',
+      body: { ...validTable, webhook_url: '/hooks' },
+      field: 'webhook_url',
+    },
     {
       name: 'webhook_url with user info',
       body: { ...validTable, webhook_url: 'https://user:pass@example.test/x' },
@@ -28,26 +46,53 @@ describe('input validation', () => {
     },
     {
       name: 'auth header name without value',
-      body: { ...validTable, webhook_url: 'http://127.0.0.1:9/x', webhook_auth_header_name: 'X-Token' },
+      body: {
+        ...validTable,
+        webhook_url: 'http://127.0.0.1:9/x',
+        webhook_auth_header_name: 'X-Token',
+      },
       field: 'webhook_auth_header_value',
     },
     {
       name: 'auth header value without name',
-      body: { ...validTable, webhook_url: 'http://127.0.0.1:9/x', webhook_auth_header_value: 'abc' },
+      body: {
+        ...validTable,
+        webhook_url: 'http://127.0.0.1:9/x',
+        webhook_auth_header_value: 'abc',
+      },
       field: 'webhook_auth_header_name',
     },
     {
       name: 'reserved auth header name',
-      body: { ...validTable, webhook_url: 'http://127.0.0.1:9/x', webhook_auth_header_name: 'X-Lasso-Signature', webhook_auth_header_value: 'a' },
+      body: {
+        ...validTable,
+        webhook_url: 'http://127.0.0.1:9/x',
+        webhook_auth_header_name: 'X-Lasso-Signature',
+        webhook_auth_header_value: 'a',
+      },
       field: 'webhook_auth_header_name',
     },
     {
       name: 'auth header value with CR LF',
-      body: { ...validTable, webhook_url: 'http://127.0.0.1:9/x', webhook_auth_header_name: 'X-Token', webhook_auth_header_value: 'a\r\nHost: evil' },
+      body: {
+        ...validTable,
+        webhook_url: 'http://127.0.0.1:9/x',
+        webhook_auth_header_name: 'X-Token',
+        webhook_auth_header_value: 'a\r\nHost: evil',
+      },
       field: 'webhook_auth_header_value',
     },
-    { name: 'secret without webhook_url', body: { ...validTable, webhook_secret: 's' }, field: 'webhook_url' },
-    { name: 'unknown field', body: { ...validTable, webhook_secrt: 's' }, field: 'webhook_secrt', message: /not a known field/ },
+    {
+      name: 'secret without webhook_url',
+      body: { ...validTable, webhook_secret: 's' },
+      field: 'webhook_url',
+    },
+    {
+      name: 'unknown field',
+      body: { ...validTable, webhook_secrt: 's' },
+      field: 'webhook_secrt',
+      message: /not a known field/,
+    },
   ];
 
   for (const testCase of cases) {
@@ -58,7 +103,9 @@ describe('input validation', () => {
       expect(response.status).toBe(400);
       expect(response.body.code).toBe('invalid_request');
       expect(response.body.message).toContain(`${testCase.field}:`);
-      const issue = response.body.issues.find((candidate: any) => candidate.field === testCase.field);
+      const issue = response.body.issues.find(
+        (candidate: any) => candidate.field === testCase.field,
+      );
       expect(issue).toBeDefined();
       if (testCase.message) {
         expect(issue.message).toMatch(testCase.message);
@@ -75,12 +122,17 @@ describe('input validation', () => {
       body: '{"schema_id": ',
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: 'invalid_request', message: 'body: must be valid JSON' });
+    expect(await response.json()).toMatchObject({
+      code: 'invalid_request',
+      message: 'body: must be valid JSON',
+    });
   });
 
   it('rejects a negative total_rows', async () => {
     const table = await createTable(stack, {});
-    const response = await stack.request('POST', `/api/v1/tables/${table.id}/complete`, { body: { total_rows: -1 } });
+    const response = await stack.request('POST', `/api/v1/tables/${table.id}/complete`, {
+      body: { total_rows: -1 },
+    });
     expect(response.status).toBe(400);
     expect(response.body.message).toMatch(/^total_rows:/);
   });
@@ -100,7 +152,9 @@ describe('authentication and workspaces', () => {
   });
 
   it('answers 401 for an unknown key', async () => {
-    const response = await stack.request('GET', '/api/v1/tables', { apiKey: 'lasso_thisKeyWasNeverIssued0000000' });
+    const response = await stack.request('GET', '/api/v1/tables', {
+      apiKey: 'lasso_thisKeyWasNeverIssued0000000',
+    });
     expect(response.status).toBe(401);
   });
 
@@ -141,9 +195,17 @@ describe('lists', () => {
 
     const first = await stack.request('GET', '/api/v1/tables?limit=2', { apiKey: key });
     expect(first.body.data.map((row: any) => row.id)).toEqual([created[4], created[3]]);
-    const second = await stack.request('GET', `/api/v1/tables?limit=2&cursor=${first.body.next_cursor}`, { apiKey: key });
+    const second = await stack.request(
+      'GET',
+      `/api/v1/tables?limit=2&cursor=${first.body.next_cursor}`,
+      { apiKey: key },
+    );
     expect(second.body.data.map((row: any) => row.id)).toEqual([created[2], created[1]]);
-    const third = await stack.request('GET', `/api/v1/tables?limit=2&cursor=${second.body.next_cursor}`, { apiKey: key });
+    const third = await stack.request(
+      'GET',
+      `/api/v1/tables?limit=2&cursor=${second.body.next_cursor}`,
+      { apiKey: key },
+    );
     expect(third.body.data.map((row: any) => row.id)).toEqual([created[0]]);
     expect(third.body.next_cursor).toBeNull();
   });

@@ -14,7 +14,10 @@ beforeAll(async () => {
   stack = await startTestStack();
   hanging = await startRecordingReceiver(() => ({ hang: true }));
   redirectTarget = await startRecordingReceiver();
-  redirecting = await startRecordingReceiver(() => ({ status: 302, headers: { Location: `${redirectTarget.url}/moved` } }));
+  redirecting = await startRecordingReceiver(() => ({
+    status: 302,
+    headers: { Location: `${redirectTarget.url}/moved` },
+  }));
 });
 
 afterAll(async () => {

@@ -25,7 +25,10 @@ afterAll(async () => {
 
 /** Completes a new table whose webhook goes to `path` on `receiver` and returns its delivery. */
 async function deliverTo(receiver: RecordingReceiver, path: string): Promise<any> {
-  const table = await createTable(stack, { webhook_url: `${receiver.url}${path}`, webhook_secret: 'ops-secret' });
+  const table = await createTable(stack, {
+    webhook_url: `${receiver.url}${path}`,
+    webhook_secret: 'ops-secret',
+  });
   await stack.request('POST', `/api/v1/tables/${table.id}/complete`, { body: { total_rows: 9 } });
   return waitFor('the delivery', async () => {
     const response = await stack.request('GET', `/api/v1/deliveries?table_id=${table.id}`);
@@ -84,14 +87,18 @@ describe('cancel', () => {
     const result = await stack.temporal.workflow.getHandle(delivery.workflow_id).result();
     expect(result).toMatchObject({ status: 'cancelled', attemptsMade: 1 });
     const history = await stack.temporal.workflow.getHandle(delivery.workflow_id).fetchHistory();
-    const canceledTimers = (history.events ?? []).filter((event) => event.timerCanceledEventAttributes);
+    const canceledTimers = (history.events ?? []).filter(
+      (event) => event.timerCanceledEventAttributes,
+    );
     expect(canceledTimers).toHaveLength(1);
     expect(requestsTo(failing, '/cancel')).toHaveLength(1);
   });
 
   it('answers 409 for a succeeded delivery', async () => {
     const delivery = await deliverTo(healthy, '/cancel-done');
-    await waitFor('success', async () => ((await getDelivery(stack, delivery.id)).status === 'succeeded' ? true : undefined));
+    await waitFor('success', async () =>
+      (await getDelivery(stack, delivery.id)).status === 'succeeded' ? true : undefined,
+    );
     const response = await stack.request('POST', `/api/v1/deliveries/${delivery.id}/cancel`);
     expect(response.status).toBe(409);
     expect(response.body.code).toBe('conflict');
@@ -100,9 +107,13 @@ describe('cancel', () => {
   it("answers 404 for another workspace's delivery", async () => {
     const delivery = await deliverTo(failing, '/cancel-foreign');
     const otherKey = await stack.createApiKey('cancel-other');
-    const response = await stack.request('POST', `/api/v1/deliveries/${delivery.id}/cancel`, { apiKey: otherKey });
+    const response = await stack.request('POST', `/api/v1/deliveries/${delivery.id}/cancel`, {
+      apiKey: otherKey,
+    });
     expect(response.status).toBe(404);
-    const replay = await stack.request('POST', `/api/v1/deliveries/${delivery.id}/replay`, { apiKey: otherKey });
+    const replay = await stack.request('POST', `/api/v1/deliveries/${delivery.id}/replay`, {
+      apiKey: otherKey,
+    });
     expect(replay.status).toBe(404);
     await stack.request('POST', `/api/v1/deliveries/${delivery.id}/cancel`);
   });
@@ -126,7 +137,9 @@ describe('replay of a finished delivery', () => {
       const current = await getDelivery(stack, response.body.id);
       return current.status === 'succeeded' ? current : undefined;
     });
-    expect(replay.attempts[0].delivery_attempt_id).not.toBe(original.attempts[0].delivery_attempt_id);
+    expect(replay.attempts[0].delivery_attempt_id).not.toBe(
+      original.attempts[0].delivery_attempt_id,
+    );
 
     const [first, second] = requestsTo(healthy, '/replay-done');
     expect(second!.body.equals(first!.body)).toBe(true);
@@ -138,7 +151,9 @@ describe('replay of a finished delivery', () => {
 describe('inspection', () => {
   it('finds deliveries by table through search attributes', async () => {
     const delivery = await deliverTo(healthy, '/search');
-    await waitFor('success', async () => ((await getDelivery(stack, delivery.id)).status === 'succeeded' ? true : undefined));
+    await waitFor('success', async () =>
+      (await getDelivery(stack, delivery.id)).status === 'succeeded' ? true : undefined,
+    );
 
     const found = await waitFor('the visibility record', async () => {
       const matches = [];
@@ -155,7 +170,9 @@ describe('inspection', () => {
   it('answers a state query on a running delivery', async () => {
     const delivery = await deliverTo(failing, '/query');
     await waitForTimer(delivery, 1);
-    const state = await stack.temporal.workflow.getHandle(delivery.workflow_id).query(DELIVERY_WORKFLOW.stateQuery);
+    const state = await stack.temporal.workflow
+      .getHandle(delivery.workflow_id)
+      .query(DELIVERY_WORKFLOW.stateQuery);
     expect(state).toMatchObject({ deliveryId: delivery.id, status: 'pending', attemptsMade: 1 });
     expect((state as any).nextAttemptAt).not.toBeNull();
     await stack.request('POST', `/api/v1/deliveries/${delivery.id}/cancel`);

@@ -10,7 +10,9 @@ let receiver: RecordingReceiver;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  receiver = await startRecordingReceiver((index) => (index === 0 ? { status: 500 } : { status: 204 }));
+  receiver = await startRecordingReceiver((index) =>
+    index === 0 ? { status: 500 } : { status: 204 },
+  );
 });
 
 afterAll(async () => {
@@ -32,6 +34,9 @@ it('makes attempt 2 thirty seconds after attempt 1 failed', { timeout: 60_000 },
     const current = await getDelivery(stack, delivery.id);
     return current.status === 'succeeded' ? current : undefined;
   });
-  expect(succeeded.attempts.map((attempt: any) => attempt.outcome)).toEqual(['http_error', 'succeeded']);
+  expect(succeeded.attempts.map((attempt: any) => attempt.outcome)).toEqual([
+    'http_error',
+    'succeeded',
+  ]);
   expect(succeeded.attempts[1].status_code).toBe(204);
 });

@@ -134,11 +134,21 @@ it('keeps waiting retries and cancellations across a restart', { timeout: 180_00
     file_ids: ['file_2'],
     webhook_url: `${cancelledReceiver.url}/cancelled`,
   });
-  await callApi(first, 'POST', `/api/v1/tables/${cancelledTable.body.id}/complete`, { total_rows: 1 });
+  await callApi(first, 'POST', `/api/v1/tables/${cancelledTable.body.id}/complete`, {
+    total_rows: 1,
+  });
   await cancelledReceiver.waitForRequests(1, 30_000);
-  const toCancel = await callApi(first, 'GET', `/api/v1/deliveries?table_id=${cancelledTable.body.id}`);
+  const toCancel = await callApi(
+    first,
+    'GET',
+    `/api/v1/deliveries?table_id=${cancelledTable.body.id}`,
+  );
   await waitForRetryTimer(first, toCancel.body.data[0].workflow_id);
-  const cancelled = await callApi(first, 'POST', `/api/v1/deliveries/${toCancel.body.data[0].id}/cancel`);
+  const cancelled = await callApi(
+    first,
+    'POST',
+    `/api/v1/deliveries/${toCancel.body.data[0].id}/cancel`,
+  );
   expect(cancelled.body.status).toBe('cancelled');
 
   const stoppedAt = Date.now();
@@ -190,7 +200,11 @@ it('keeps waiting retries and cancellations across a restart', { timeout: 180_00
 
   // By now the cancelled delivery's 30 s retry would have been due too.
   expect(cancelledReceiver.requests).toHaveLength(1);
-  const stillCancelled = await callApi(second, 'GET', `/api/v1/deliveries/${toCancel.body.data[0].id}`);
+  const stillCancelled = await callApi(
+    second,
+    'GET',
+    `/api/v1/deliveries/${toCancel.body.data[0].id}`,
+  );
   expect(stillCancelled.body.status).toBe('cancelled');
   expect(stillCancelled.body.attempt_count).toBe(1);
 

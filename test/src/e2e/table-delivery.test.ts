@@ -38,7 +38,9 @@ describe('table webhook delivery', () => {
     expect(JSON.stringify(table)).not.toContain(SECRET);
     expect(JSON.stringify(table)).not.toContain(AUTH_HEADER_VALUE);
 
-    const completed = await stack.request('POST', `/api/v1/tables/${table.id}/complete`, { body: { total_rows: 42 } });
+    const completed = await stack.request('POST', `/api/v1/tables/${table.id}/complete`, {
+      body: { total_rows: 42 },
+    });
     expect(completed.status).toBe(200);
     expect(completed.body.status).toBe('completed');
 
@@ -51,7 +53,8 @@ describe('table webhook delivery', () => {
     );
 
     // The plain formula a receiver uses, computed here without any project code.
-    const expectedSignature = 'sha256=' + createHmac('sha256', SECRET).update(request!.body).digest('hex');
+    const expectedSignature =
+      'sha256=' + createHmac('sha256', SECRET).update(request!.body).digest('hex');
     expect(request!.headers['x-lasso-signature']).toBe(expectedSignature);
     expect(request!.method).toBe('POST');
     expect(request!.path).toBe('/hooks/tables');
@@ -146,8 +149,12 @@ describe('table webhook delivery', () => {
 
   it('sends nothing more when the same end is reported twice', async () => {
     const table = await createTable(stack, { webhook_url: `${receiver.url}/hooks/twice` });
-    const first = await stack.request('POST', `/api/v1/tables/${table.id}/complete`, { body: { total_rows: 7 } });
-    const second = await stack.request('POST', `/api/v1/tables/${table.id}/complete`, { body: { total_rows: 7 } });
+    const first = await stack.request('POST', `/api/v1/tables/${table.id}/complete`, {
+      body: { total_rows: 7 },
+    });
+    const second = await stack.request('POST', `/api/v1/tables/${table.id}/complete`, {
+      body: { total_rows: 7 },
+    });
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(second.body.finished_at).toBe(first.body.finished_at);
@@ -168,7 +175,9 @@ describe('table webhook delivery', () => {
 
   it('completes a table without a webhook and sends nothing', async () => {
     const table = await createTable(stack, {});
-    const completed = await stack.request('POST', `/api/v1/tables/${table.id}/complete`, { body: { total_rows: 0 } });
+    const completed = await stack.request('POST', `/api/v1/tables/${table.id}/complete`, {
+      body: { total_rows: 0 },
+    });
     expect(completed.status).toBe(200);
     const deliveries = await stack.request('GET', `/api/v1/deliveries?table_id=${table.id}`);
     expect(deliveries.body.data).toEqual([]);

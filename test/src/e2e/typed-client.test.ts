@@ -49,8 +49,17 @@ describe('typed client', () => {
     expect(completed.total_rows).toBe(12);
 
     const [request] = await receiver.waitForRequests(1);
-    expect(verifySignature(request!.body, request!.headers['x-lasso-signature'] as string, 'client-secret')).toBe(true);
-    const payload = parseWebhook(request!.body, { headers: request!.headers as Record<string, string>, secret: 'client-secret' });
+    expect(
+      verifySignature(
+        request!.body,
+        request!.headers['x-lasso-signature'] as string,
+        'client-secret',
+      ),
+    ).toBe(true);
+    const payload = parseWebhook(request!.body, {
+      headers: request!.headers as Record<string, string>,
+      secret: 'client-secret',
+    });
     if (payload.event !== 'table.completed') {
       throw new Error(`unexpected event ${payload.event}`);
     }
@@ -81,18 +90,25 @@ describe('typed client', () => {
   });
 
   it('throws not_found for an unknown table', async () => {
-    const error = await client.tables.get({ table_id: 'tbl_0000000000aaaaaaaaaaaaaaaa' }).catch((caught: unknown) => caught);
+    const error = await client.tables
+      .get({ table_id: 'tbl_0000000000aaaaaaaaaaaaaaaa' })
+      .catch((caught: unknown) => caught);
     expect(errorCodeOf(error)).toBe('not_found');
   });
 
   it('throws unauthorized for a wrong key', async () => {
-    const stranger = createLassoClient({ baseUrl: stack.baseUrl, apiKey: 'lasso_notAValidKeyForThisServer00' });
+    const stranger = createLassoClient({
+      baseUrl: stack.baseUrl,
+      apiKey: 'lasso_notAValidKeyForThisServer00',
+    });
     const error = await stranger.tables.list({}).catch((caught: unknown) => caught);
     expect(errorCodeOf(error)).toBe('unauthorized');
   });
 
   it('knows the kind of every procedure of the server', () => {
-    const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>);
+    const procedures = Object.entries(
+      appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>,
+    );
     expect(procedures.length).toBeGreaterThan(0);
     for (const [path, procedure] of procedures) {
       expect(MUTATION_PATHS.has(path), path).toBe(procedure._def.type === 'mutation');

@@ -7,7 +7,9 @@ import { WORKFLOW_BUNDLE_PATH } from '@lasso/workflows';
 
 import { HISTORY_FIXTURES_DIR } from '../support/history-fixtures.js';
 
-const fixtureNames = (await readdir(HISTORY_FIXTURES_DIR)).filter((name) => name.endsWith('.json')).sort();
+const fixtureNames = (await readdir(HISTORY_FIXTURES_DIR))
+  .filter((name) => name.endsWith('.json'))
+  .sort();
 
 // Each fixture is the history of a real delivery. Replaying it against the current workflow code
 // fails when a change alters the sequence of commands without a version marker (workflow.patched),
@@ -22,7 +24,9 @@ describe('recorded workflow histories', () => {
       'delivery-succeeded',
     ];
     for (const scenario of scenarios) {
-      const recorded = fixtureNames.filter((name) => new RegExp(`^${scenario}-\\d{4}-\\d{2}-\\d{2}\\.json$`).test(name));
+      const recorded = fixtureNames.filter((name) =>
+        new RegExp(`^${scenario}-\\d{4}-\\d{2}-\\d{2}\\.json$`).test(name),
+      );
       expect(recorded, scenario).not.toHaveLength(0);
     }
   });
@@ -31,8 +35,14 @@ describe('recorded workflow histories', () => {
     it(`replay without nondeterminism: ${name}`, async () => {
       // The SDK converts the history from its JSON form itself. That needs one copy of protobufjs
       // for all @temporalio packages, which is why the root package.json pins protobufjs 8.8.1.
-      const history: unknown = JSON.parse(await readFile(`${HISTORY_FIXTURES_DIR}/${name}`, 'utf8'));
-      await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }, history, name);
+      const history: unknown = JSON.parse(
+        await readFile(`${HISTORY_FIXTURES_DIR}/${name}`, 'utf8'),
+      );
+      await Worker.runReplayHistory(
+        { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } },
+        history,
+        name,
+      );
     });
   }
 });

@@ -8,7 +8,11 @@ import { DELIVERY_WORKFLOW } from '@lasso/contracts';
 
 import { HISTORY_FIXTURES_DIR } from '../support/history-fixtures.js';
 import { timerDurationsSeconds } from '../support/history.js';
-import { startRecordingReceiver, type RecordingReceiver, type Reply } from '../support/recording-receiver.js';
+import {
+  startRecordingReceiver,
+  type RecordingReceiver,
+  type Reply,
+} from '../support/recording-receiver.js';
 import { createTable } from '../support/tables.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { waitFor } from '../support/waits.js';
@@ -29,7 +33,10 @@ afterAll(async () => {
 async function startDeliveryTo(reply: (index: number) => Reply) {
   const receiver = await startRecordingReceiver(reply);
   receivers.push(receiver);
-  const table = await createTable(stack, { webhook_url: `${receiver.url}/fixture`, webhook_secret: 'fixture-secret' });
+  const table = await createTable(stack, {
+    webhook_url: `${receiver.url}/fixture`,
+    webhook_secret: 'fixture-secret',
+  });
   await stack.request('POST', `/api/v1/tables/${table.id}/complete`, { body: { total_rows: 1 } });
   const delivery = await waitFor('the delivery', async () => {
     const response = await stack.request('GET', `/api/v1/deliveries?table_id=${table.id}`);
@@ -49,7 +56,9 @@ async function saveHistory(name: string, workflowId: string) {
   await stack.temporal.workflow.getHandle(workflowId).result();
   const cliPath = inject('temporalCliPath');
   if (cliPath === null) {
-    throw new Error('recording histories needs the Temporal CLI; set TEMPORAL_CLI_PATH or install Go');
+    throw new Error(
+      'recording histories needs the Temporal CLI; set TEMPORAL_CLI_PATH or install Go',
+    );
   }
   const { stdout } = await promisify(execFile)(cliPath, [
     'workflow',
@@ -72,7 +81,9 @@ it('records a delivery that succeeds at once', async () => {
 });
 
 it('records a delivery that succeeds on a retry', async () => {
-  const { delivery, handle } = await startDeliveryTo((index) => (index === 0 ? { status: 500 } : { status: 200 }));
+  const { delivery, handle } = await startDeliveryTo((index) =>
+    index === 0 ? { status: 500 } : { status: 200 },
+  );
   await waitForTimers(delivery.workflow_id, 1);
   await handle.signal(DELIVERY_WORKFLOW.replaySignal);
   await saveHistory('delivery-succeeded-on-retry', delivery.workflow_id);

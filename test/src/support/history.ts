@@ -1,7 +1,10 @@
 import type { Client } from '@temporalio/client';
 
 /** Durations, in seconds, of every timer a workflow has started, in order. */
-export async function timerDurationsSeconds(temporal: Client, workflowId: string): Promise<number[]> {
+export async function timerDurationsSeconds(
+  temporal: Client,
+  workflowId: string,
+): Promise<number[]> {
   const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
   return (history.events ?? [])
     .map((event) => event.timerStartedEventAttributes?.startToFireTimeout)

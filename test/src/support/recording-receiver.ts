@@ -90,7 +90,9 @@ export async function startRecordingReceiver(
       while (requests.length < count) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) {
-          throw new Error(`receiver got ${requests.length} requests, expected ${count} within ${timeoutMs} ms`);
+          throw new Error(
+            `receiver got ${requests.length} requests, expected ${count} within ${timeoutMs} ms`,
+          );
         }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, remaining);

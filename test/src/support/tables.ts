@@ -1,13 +1,19 @@
 import type { TestStack } from './test-stack.js';
 
 /** Creates a table through the JSON API and returns its body; fails the test on any other status. */
-export async function createTable(stack: TestStack, fields: Record<string, unknown>, apiKey?: string): Promise<any> {
+export async function createTable(
+  stack: TestStack,
+  fields: Record<string, unknown>,
+  apiKey?: string,
+): Promise<any> {
   const response = await stack.request('POST', '/api/v1/tables', {
     body: { schema_id: 'sch_invoices', name: 'Invoices March', file_ids: ['file_1'], ...fields },
     ...(apiKey !== undefined ? { apiKey } : {}),
   });
   if (response.status !== 201) {
-    throw new Error(`creating a table answered ${response.status}: ${JSON.stringify(response.body)}`);
+    throw new Error(
+      `creating a table answered ${response.status}: ${JSON.stringify(response.body)}`,
+    );
   }
   return response.body;
 }
@@ -16,7 +22,9 @@ export async function createTable(stack: TestStack, fields: Record<string, unkno
 export async function getDelivery(stack: TestStack, deliveryId: string): Promise<any> {
   const response = await stack.request('GET', `/api/v1/deliveries/${deliveryId}`);
   if (response.status !== 200) {
-    throw new Error(`reading delivery ${deliveryId} answered ${response.status}: ${JSON.stringify(response.body)}`);
+    throw new Error(
+      `reading delivery ${deliveryId} answered ${response.status}: ${JSON.stringify(response.body)}`,
+    );
   }
   return response.body;
 }

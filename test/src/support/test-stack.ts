@@ -35,7 +35,11 @@ export interface TestStack {
   /** Makes a key for another workspace. */
   createApiKey(workspace: string): Promise<string>;
   /** Sends a JSON request to the API and returns the status and the parsed body. */
-  request(method: string, path: string, options?: { body?: unknown; apiKey?: string | null }): Promise<{ status: number; body: any }>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; apiKey?: string | null },
+  ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
@@ -83,7 +87,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     temporal,
     secrets,
     // Receivers in tests listen on loopback, which the local default opens too.
-    allowedNetworks: options.allowedNetworks === undefined ? LOOPBACK_NETWORKS : parseNetworkList(options.allowedNetworks),
+    allowedNetworks:
+      options.allowedNetworks === undefined
+        ? LOOPBACK_NETWORKS
+        : parseNetworkList(options.allowedNetworks),
     ...(options.lookup ? { lookup: options.lookup } : {}),
   });
   const workerRun = worker.run();

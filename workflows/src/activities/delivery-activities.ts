@@ -11,7 +11,11 @@ import {
   type SecretBox,
 } from '@lasso/server';
 
-import type { AttemptDeliveryInput, AttemptDeliveryResult, DeliveryActivities } from './attempt-types.js';
+import type {
+  AttemptDeliveryInput,
+  AttemptDeliveryResult,
+  DeliveryActivities,
+} from './attempt-types.js';
 import { blockAttemptToDeletedWebhook } from './deleted-webhook-attempt.js';
 import { buildDeliveryHeaders } from './delivery-headers.js';
 import { postWebhook, type PostWebhookOptions, type HttpAttemptResult } from './post-webhook.js';
@@ -34,7 +38,9 @@ const MISSING_DELIVERY_TRIES = 6;
 
 /** Builds the delivery activities around their dependencies. */
 export function createDeliveryActivities(deps: DeliveryActivityDeps): DeliveryActivities {
-  const post = deps.post ?? ((options: PostWebhookOptions) => postWebhook({ ...options, dispatcher: deps.dispatcher }));
+  const post =
+    deps.post ??
+    ((options: PostWebhookOptions) => postWebhook({ ...options, dispatcher: deps.dispatcher }));
 
   return {
     async attemptDelivery(input: AttemptDeliveryInput): Promise<AttemptDeliveryResult> {
@@ -46,13 +52,20 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps): DeliveryAc
         if (context.info.attempt < MISSING_DELIVERY_TRIES) {
           throw ApplicationFailure.retryable(message, 'DeliveryNotFound');
         }
-        throw ApplicationFailure.nonRetryable(`${message}; its creation was rolled back`, 'DeliveryNotFound');
+        throw ApplicationFailure.nonRetryable(
+          `${message}; its creation was rolled back`,
+          'DeliveryNotFound',
+        );
       }
 
       // A retry of this activity after a crash that came after the record was written reuses the record.
       const recorded = await findAttempt(deps.db, input.deliveryId, input.attemptNumber);
       if (recorded !== null && recorded.delivery_attempt_id === input.deliveryAttemptId) {
-        return { outcome: recorded.outcome, statusCode: recorded.status_code, durationMs: recorded.duration_ms };
+        return {
+          outcome: recorded.outcome,
+          statusCode: recorded.status_code,
+          durationMs: recorded.duration_ms,
+        };
       }
 
       if (target.webhookDeleted) {
@@ -63,7 +76,10 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps): DeliveryAc
       const result = await post({
         url: target.url,
         body: target.body,
-        headers: buildDeliveryHeaders(target, { number: input.attemptNumber, deliveryAttemptId: input.deliveryAttemptId }),
+        headers: buildDeliveryHeaders(target, {
+          number: input.attemptNumber,
+          deliveryAttemptId: input.deliveryAttemptId,
+        }),
       });
 
       await deps.db.transaction((tx) =>
@@ -89,7 +105,11 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps): DeliveryAc
         statusCode: result.statusCode,
         durationMs: result.durationMs,
       });
-      return { outcome: result.outcome, statusCode: result.statusCode, durationMs: result.durationMs };
+      return {
+        outcome: result.outcome,
+        statusCode: result.statusCode,
+        durationMs: result.durationMs,
+      };
     },
 
     async markDeliveryCancelled(input: { deliveryId: string }): Promise<void> {

@@ -57,12 +57,30 @@ export async function postWebhook(options: PostWebhookOptions): Promise<HttpAtte
       });
     } catch (error) {
       if (error instanceof BlockedAddressError) {
-        return { outcome: 'blocked', statusCode: null, error: error.message, responseBody: null, durationMs: elapsed() };
+        return {
+          outcome: 'blocked',
+          statusCode: null,
+          error: error.message,
+          responseBody: null,
+          durationMs: elapsed(),
+        };
       }
       if (controller.signal.aborted) {
-        return { outcome: 'timeout', statusCode: null, error: `no response within ${timeoutMs} ms`, responseBody: null, durationMs: elapsed() };
+        return {
+          outcome: 'timeout',
+          statusCode: null,
+          error: `no response within ${timeoutMs} ms`,
+          responseBody: null,
+          durationMs: elapsed(),
+        };
       }
-      return { outcome: 'network_error', statusCode: null, error: describeNetworkError(error), responseBody: null, durationMs: elapsed() };
+      return {
+        outcome: 'network_error',
+        statusCode: null,
+        error: describeNetworkError(error),
+        responseBody: null,
+        durationMs: elapsed(),
+      };
     }
 
     // The status decides the outcome; the body is only kept for the record.
@@ -113,6 +131,7 @@ function describeNetworkError(error: unknown): string {
   }
   const code = (error as { code?: unknown }).code;
   const causeCode = (error.cause as { code?: unknown } | undefined)?.code;
-  const label = typeof code === 'string' ? code : typeof causeCode === 'string' ? causeCode : error.name;
+  const label =
+    typeof code === 'string' ? code : typeof causeCode === 'string' ? causeCode : error.name;
   return `${label}: ${error.message}`.slice(0, 500);
 }

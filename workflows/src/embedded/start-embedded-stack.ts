@@ -39,11 +39,16 @@ export interface EmbeddedStack {
  * TEMPORAL_ADDRESS is set), the database (PGlite unless DATABASE_URL is set), the worker and the API.
  * Whatever started is stopped again when a later step fails.
  */
-export async function startEmbeddedStack(env: ServiceEnv, options: { logger: Logger; log: (line: string) => void }): Promise<EmbeddedStack> {
+export async function startEmbeddedStack(
+  env: ServiceEnv,
+  options: { logger: Logger; log: (line: string) => void },
+): Promise<EmbeddedStack> {
   const cleanups: Array<() => Promise<void>> = [];
   const stopAll = async () => {
     for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error: unknown) => options.logger.error('shutdown step failed', { error: String(error) }));
+      await cleanup().catch((error: unknown) =>
+        options.logger.error('shutdown step failed', { error: String(error) }),
+      );
     }
   };
 
@@ -52,7 +57,10 @@ export async function startEmbeddedStack(env: ServiceEnv, options: { logger: Log
     nodeEnv: env.NODE_ENV,
     localRun: true,
   });
-  const secrets = new SecretBox({ current: env.LASSO_SECRET_KEY, previous: env.LASSO_PREVIOUS_SECRET_KEYS });
+  const secrets = new SecretBox({
+    current: env.LASSO_SECRET_KEY,
+    previous: env.LASSO_PREVIOUS_SECRET_KEYS,
+  });
 
   try {
     const dataDir = path.resolve(env.DATA_DIR);
@@ -89,7 +97,9 @@ export async function startEmbeddedStack(env: ServiceEnv, options: { logger: Log
       await workerRun;
     });
     // A worker that dies on its own leaves deliveries unserved; say so loudly rather than idle on.
-    workerRun.catch((error: unknown) => options.logger.error('worker stopped with an error', { error: String(error) }));
+    workerRun.catch((error: unknown) =>
+      options.logger.error('worker stopped with an error', { error: String(error) }),
+    );
 
     const server = createApiServer({
       db,

@@ -26,7 +26,10 @@ export interface TemporalTarget {
  * Starts the Temporal CLI's dev server persisted to `temporal.db` in the data folder, so timers of
  * pending retries survive a restart; or, when TEMPORAL_ADDRESS is set, uses that cluster.
  */
-export async function startTemporal(env: ServiceEnv, options: { dataDir: string; log: (line: string) => void }): Promise<TemporalTarget> {
+export async function startTemporal(
+  env: ServiceEnv,
+  options: { dataDir: string; log: (line: string) => void },
+): Promise<TemporalTarget> {
   if (env.TEMPORAL_ADDRESS !== undefined) {
     return {
       connectionOptions: await temporalConnectionOptions(env, env.TEMPORAL_ADDRESS),

@@ -82,6 +82,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  log(error instanceof ConfigError ? error.message : `failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  log(
+    error instanceof ConfigError
+      ? error.message
+      : `failed to start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

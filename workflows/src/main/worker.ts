@@ -22,10 +22,14 @@ const standaloneEnvSchema = serviceEnvSchema.extend({
   DATABASE_URL: z.preprocess(
     (value) => (value === '' ? undefined : value),
     z.string({
-    error: 'is required when the worker runs on its own; `npm start` runs everything with the embedded database',
+      error:
+        'is required when the worker runs on its own; `npm start` runs everything with the embedded database',
     }),
   ),
-  TEMPORAL_ADDRESS: z.preprocess((value) => (value === '' ? undefined : value), z.string().default('localhost:7233')),
+  TEMPORAL_ADDRESS: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().default('localhost:7233'),
+  ),
   WORKER_MAX_CONCURRENT_ATTEMPTS: z.coerce.number().int().min(1).max(10_000).default(100),
 });
 
@@ -37,8 +41,15 @@ async function main(): Promise<void> {
   const connection = await connectWorker(connectionOptions);
   const temporal = await connectTemporalClient(connectionOptions, env.TEMPORAL_NAMESPACE);
   // A standalone worker is a deployment, so it opens no block unless WEBHOOK_ALLOWED_NETWORKS lists it.
-  const allowedNetworks = resolveAllowedNetworks({ configured: env.WEBHOOK_ALLOWED_NETWORKS, nodeEnv: env.NODE_ENV, localRun: false });
-  const secrets = new SecretBox({ current: env.LASSO_SECRET_KEY, previous: env.LASSO_PREVIOUS_SECRET_KEYS });
+  const allowedNetworks = resolveAllowedNetworks({
+    configured: env.WEBHOOK_ALLOWED_NETWORKS,
+    nodeEnv: env.NODE_ENV,
+    localRun: false,
+  });
+  const secrets = new SecretBox({
+    current: env.LASSO_SECRET_KEY,
+    previous: env.LASSO_PREVIOUS_SECRET_KEYS,
+  });
   process.stderr.write(
     `open networks: ${describeAllowedNetworks(allowedNetworks)} (WEBHOOK_ALLOWED_NETWORKS); stored secrets: ${describeSecretStorage(secrets)}\n`,
   );
@@ -61,6 +72,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : `worker failed: ${String(error)}`}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : `worker failed: ${String(error)}`}\n`,
+  );
   process.exit(1);
 });

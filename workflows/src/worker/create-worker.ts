@@ -5,7 +5,10 @@ import { Worker, type NativeConnection } from '@temporalio/worker';
 
 import type { Database, IpNetwork, SecretBox } from '@lasso/server';
 
-import { createDeliveryActivities, type DeliveryActivityDeps } from '../activities/delivery-activities.js';
+import {
+  createDeliveryActivities,
+  type DeliveryActivityDeps,
+} from '../activities/delivery-activities.js';
 import { createFanOutActivities } from '../activities/fan-out-activities.js';
 import { createGuardedAgent } from '../outbound/guarded-agent.js';
 import type { HostLookup } from '../outbound/guarded-lookup.js';
@@ -29,7 +32,9 @@ export interface DeliveryWorkerOptions {
 }
 
 /** Path of the workflow bundle that scripts/bundle-workflows.mjs builds next to the compiled code. */
-export const WORKFLOW_BUNDLE_PATH = fileURLToPath(new URL('../workflow-bundle.js', import.meta.url));
+export const WORKFLOW_BUNDLE_PATH = fileURLToPath(
+  new URL('../workflow-bundle.js', import.meta.url),
+);
 
 /** Creates a worker that runs delivery workflows and their activities on one task queue. */
 export async function createDeliveryWorker(options: DeliveryWorkerOptions): Promise<Worker> {
@@ -43,7 +48,10 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
         db: options.db,
         temporal: options.temporal,
         secrets: options.secrets,
-        dispatcher: createGuardedAgent({ allowedNetworks: options.allowedNetworks, lookup: options.lookup }),
+        dispatcher: createGuardedAgent({
+          allowedNetworks: options.allowedNetworks,
+          lookup: options.lookup,
+        }),
         ...(options.post ? { post: options.post } : {}),
       }),
       ...createFanOutActivities({ db: options.db, temporal: options.temporal }),
@@ -51,4 +59,3 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
   });
 }
-

@@ -21,7 +21,10 @@ import {
 
 import type { DeliveryActivities } from '../activities/attempt-types.js';
 
-const statusSearchAttribute = defineSearchAttributeKey(DELIVERY_SEARCH_ATTRIBUTES.status, 'KEYWORD');
+const statusSearchAttribute = defineSearchAttributeKey(
+  DELIVERY_SEARCH_ATTRIBUTES.status,
+  'KEYWORD',
+);
 
 export const cancelSignal = defineSignal(DELIVERY_WORKFLOW.cancelSignal);
 export const replaySignal = defineSignal(DELIVERY_WORKFLOW.replaySignal);
@@ -41,7 +44,9 @@ const { attemptDelivery, markDeliveryCancelled } = proxyActivities<DeliveryActiv
  * each failure, on durable timers. The 4th failure abandons the delivery. A replay signal makes the
  * next attempt now; a cancel signal stops it before the next attempt.
  */
-export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<DeliveryWorkflowState> {
+export async function deliveryWorkflow(
+  input: DeliveryWorkflowInput,
+): Promise<DeliveryWorkflowState> {
   const state: DeliveryWorkflowState = {
     deliveryId: input.deliveryId,
     status: 'pending',
@@ -70,7 +75,10 @@ export async function deliveryWorkflow(input: DeliveryWorkflowInput): Promise<De
   for (let attemptNumber = 1; attemptNumber <= MAX_ATTEMPTS; attemptNumber++) {
     if (cancelRequested) {
       await markDeliveryCancelled({ deliveryId: input.deliveryId });
-      log.info('delivery cancelled', { deliveryId: input.deliveryId, attemptsMade: state.attemptsMade });
+      log.info('delivery cancelled', {
+        deliveryId: input.deliveryId,
+        attemptsMade: state.attemptsMade,
+      });
       return finish('cancelled');
     }
 

@@ -8,7 +8,11 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 
 import { fanOutWorkflowId, type FanOutTotals } from '@lasso/contracts';
 
-import { startEmbeddedProcess, type EmbeddedProcess } from '../support/embedded-process.js';
+import {
+  callEmbeddedApi,
+  startEmbeddedProcess,
+  type EmbeddedProcess,
+} from '../support/embedded-process.js';
 import { startRecordingReceiver, type RecordingReceiver } from '../support/recording-receiver.js';
 import { waitFor } from '../support/waits.js';
 
@@ -26,22 +30,8 @@ let temporal: Client;
 const processes: EmbeddedProcess[] = [];
 
 /** Sends a JSON request with the test's API key and returns the status and the parsed body. */
-async function callApi(
-  running: EmbeddedProcess,
-  method: string,
-  urlPath: string,
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
-  const response = await fetch(running.apiUrl + urlPath, {
-    method,
-    headers: {
-      Authorization: `Bearer ${API_KEY}`,
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+function callApi(running: EmbeddedProcess, method: string, urlPath: string, body?: unknown) {
+  return callEmbeddedApi(running, API_KEY, method, urlPath, body);
 }
 
 /** Reads every delivery of an event, following the list's cursor. */

@@ -7,7 +7,11 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, inject, it, onTestFailed } from 'vitest';
 
 import { startDevServer, type DevServer } from '../support/dev-server.js';
-import { startEmbeddedProcess, type EmbeddedProcess } from '../support/embedded-process.js';
+import {
+  callEmbeddedApi,
+  startEmbeddedProcess,
+  type EmbeddedProcess,
+} from '../support/embedded-process.js';
 import { timerDurationsSeconds } from '../support/history.js';
 import { startRecordingReceiver, type RecordingReceiver } from '../support/recording-receiver.js';
 import { waitFor } from '../support/waits.js';
@@ -35,22 +39,8 @@ let lateReceiver: RecordingReceiver | undefined;
 const processes: EmbeddedProcess[] = [];
 
 /** Sends a JSON request with the test's API key and returns the status and the parsed body. */
-async function callApi(
-  running: EmbeddedProcess,
-  method: string,
-  urlPath: string,
-  body?: unknown,
-): Promise<{ status: number; body: any }> {
-  const response = await fetch(running.apiUrl + urlPath, {
-    method,
-    headers: {
-      Authorization: `Bearer ${API_KEY}`,
-      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+function callApi(running: EmbeddedProcess, method: string, urlPath: string, body?: unknown) {
+  return callEmbeddedApi(running, API_KEY, method, urlPath, body);
 }
 
 /** Creates a table with a webhook to `url`, completes it and returns the delivery it started. */

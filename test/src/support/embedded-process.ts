@@ -248,3 +248,23 @@ export async function startEmbeddedProcess(
 
   return { pid, apiUrl, temporalAddress, stop, output };
 }
+
+/** Sends a JSON request to a running service with `apiKey` and returns the status and the parsed body. */
+export async function callEmbeddedApi(
+  running: Pick<EmbeddedProcess, 'apiUrl'>,
+  apiKey: string,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(running.apiUrl + urlPath, {
+    method,
+    headers: {
+      Authorization: `Bearer ${apiKey}`,
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+}

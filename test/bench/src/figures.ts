@@ -96,9 +96,15 @@ export async function waitUntil(isDone: () => boolean, timeoutMs: number): Promi
   return true;
 }
 
+// A scenario's leftovers (deliveries of publishes that timed out on this side but were stored)
+// get this long to be delivered before the subscriptions are deleted.
+const LEFTOVER_WAIT_MS = 900_000;
+
 /**
- * Deletes a scenario's subscriptions at its end, which cancels whatever it left pending. A failure
- * is written to the progress log rather than thrown, so it cannot hide the scenario's own error.
+ * Deletes a scenario's subscriptions at its end, once the stack is idle, which cancels whatever is
+ * still waiting for a retry, so nothing of it lands in a later scenario. Waiting first matters:
+ * cancelling thousands of queued deliveries would keep the stack busy into the next scenario. A
+ * failure is written to the progress log rather than thrown, so it cannot hide the scenario's own error.
  */
 export async function removeSubscriptions(
   context: ScenarioContext,
@@ -107,6 +113,9 @@ export async function removeSubscriptions(
   if (ids.length === 0) {
     return;
   }
+  context.progress.update('waiting for the stack to work off what the scenario left');
+  await context.monitor.waitForQuiet(LEFTOVER_WAIT_MS);
+
   context.progress.update(`deleting ${ids.length} subscriptions`);
   try {
     const cancelled = await deleteSubscriptions(context.api, { ids });

@@ -101,7 +101,7 @@ export function renderLatencyChart(options: {
     `<line x1="${PLOT.left}" y1="${y(0.99).toFixed(1)}" x2="${PLOT.left + plotWidth}" y2="${y(0.99).toFixed(1)}" stroke="#999" stroke-dasharray="4 3"/>`,
     `<text x="${PLOT.left + plotWidth - 4}" y="${(y(0.99) + 14).toFixed(1)}" text-anchor="end" fill="#777">p99</text>`,
     `<rect x="${PLOT.left}" y="${PLOT.top}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#333"/>`,
-    `<text x="${PLOT.left + plotWidth / 2}" y="${HEIGHT - 16}" text-anchor="middle">ms after the publish returned (retry lateness: after the scheduled time), log scale</text>`,
+    `<text x="${PLOT.left + plotWidth / 2}" y="${HEIGHT - 16}" text-anchor="middle">time after the publish call returned (retry lateness: after the scheduled time), log scale</text>`,
     `<text transform="translate(18 ${PLOT.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">share of deliveries at or below</text>`,
   );
 

@@ -53,6 +53,20 @@ export function readCpuSeconds(pid: number): number | null {
   return (userTicks + systemTicks) / CLOCK_TICKS_PER_SECOND;
 }
 
+/**
+ * Reads how many bytes a process has caused to be written to storage so far (`write_bytes` of
+ * /proc/<pid>/io); null once it is gone or when the kernel does not account I/O.
+ */
+export function readDiskWriteBytes(pid: number): number | null {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const match = /^write_bytes:\s+(\d+)/m.exec(io);
+    return match === null ? null : Number(match[1]);
+  } catch {
+    return null;
+  }
+}
+
 /** Lists the direct children of a process with their command names, by scanning /proc. */
 export function listChildProcesses(parentPid: number): Array<{ pid: number; command: string }> {
   const children: Array<{ pid: number; command: string }> = [];

@@ -59,6 +59,8 @@ const USAGE_HEADER = [
   'Temporal CPU',
   'bench CPU',
   'machine CPU',
+  'service disk writes',
+  'Temporal disk writes',
   'service peak RSS',
 ];
 
@@ -71,6 +73,8 @@ function usageCells(usage: ReadonlyArray<{ scenario: string; usage: ResourceUsag
     percent(entry.temporalCpuPercent),
     percent(entry.benchCpuPercent),
     percent(entry.machineCpuPercent),
+    formatValue(entry.serviceDiskWriteMBps, 'MB/s'),
+    formatValue(entry.temporalDiskWriteMBps, 'MB/s'),
     formatValue(entry.servicePeakRssMB, 'MB'),
   ]);
 }
@@ -110,7 +114,7 @@ export function renderTextReport(content: ReportContent): string {
   return (
     [
       renderText(FIGURE_HEADER, figureCells(content.figures)),
-      `CPU in % of one core (${cores} cores here, so ${cores * 100} % is all of them):\n${renderText(USAGE_HEADER, usageCells(content.usage))}`,
+      `CPU in % of one core (${cores} cores here, so ${cores * 100} % is all of them), and bytes written to disk:\n${renderText(USAGE_HEADER, usageCells(content.usage))}`,
       ...content.tables.map((table) => `${table.title}:\n${renderText(table.header, table.rows)}`),
     ].join('\n\n') + '\n'
   );
@@ -121,7 +125,7 @@ export function renderMarkdownReport(content: ReportContent): string {
   return (
     [
       renderMarkdown(FIGURE_HEADER, figureCells(content.figures)),
-      `CPU in % of one core:\n\n${renderMarkdown(USAGE_HEADER, usageCells(content.usage))}`,
+      `CPU in % of one core, and bytes written to disk:\n\n${renderMarkdown(USAGE_HEADER, usageCells(content.usage))}`,
       ...content.tables.map(
         (table) => `${table.title}:\n\n${renderMarkdown(table.header, table.rows)}`,
       ),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
-import { readCpuSeconds, readProcessMemory } from './proc-stats.js';
+import { readCpuSeconds, readDiskWriteBytes, readProcessMemory } from './proc-stats.js';
 import type { ServiceProcess } from './service-process.js';
 
 /** CPU and memory used during one stretch of a run. CPU is in percent of one core, so 2 cores give 200. */
@@ -14,12 +14,17 @@ export interface ResourceUsage {
   machineCpuPercent: number | null;
   servicePeakRssMB: number | null;
   temporalPeakRssMB: number | null;
+  /** Bytes written to storage per second, in MB/s (10^6 bytes): PGlite for the service, SQLite for Temporal. */
+  serviceDiskWriteMBps: number | null;
+  temporalDiskWriteMBps: number | null;
 }
 
 interface CpuSnapshot {
   at: number;
   service: number | null;
   temporal: number | null;
+  serviceWriteBytes: number | null;
+  temporalWriteBytes: number | null;
   benchMicros: number;
   machine: { busy: number; total: number } | null;
 }
@@ -132,6 +137,8 @@ export class ResourceMonitor {
     this.windows.delete(window);
     const end = this.snapshot();
     const wallSeconds = (end.at - window.start.at) / 1000;
+    const rate = (from: number | null, to: number | null) =>
+      from === null || to === null || wallSeconds <= 0 ? null : (to - from) / 1e6 / wallSeconds;
     const percent = (from: number | null, to: number | null) =>
       from === null || to === null || wallSeconds <= 0 ? null : ((to - from) / wallSeconds) * 100;
 
@@ -151,6 +158,8 @@ export class ResourceMonitor {
             availableParallelism(),
       servicePeakRssMB: window.servicePeakRssMB,
       temporalPeakRssMB: window.temporalPeakRssMB,
+      serviceDiskWriteMBps: rate(window.start.serviceWriteBytes, end.serviceWriteBytes),
+      temporalDiskWriteMBps: rate(window.start.temporalWriteBytes, end.temporalWriteBytes),
     };
   }
 
@@ -160,6 +169,9 @@ export class ResourceMonitor {
       at: performance.now(),
       service: readCpuSeconds(this.service.pid),
       temporal: this.service.temporalPid === null ? null : readCpuSeconds(this.service.temporalPid),
+      serviceWriteBytes: readDiskWriteBytes(this.service.pid),
+      temporalWriteBytes:
+        this.service.temporalPid === null ? null : readDiskWriteBytes(this.service.temporalPid),
       benchMicros: usage.user + usage.system,
       machine: readMachineTicks(),
     };

@@ -118,7 +118,9 @@ export async function runNoisyNeighbour(context: ScenarioContext): Promise<Scena
       usage,
     };
   } finally {
-    // Deleting the subscriptions cancels the timed-out deliveries, so their retries cannot land in a later scenario.
+    // The hanging endpoints answer at once from here on; deleting the subscriptions then cancels
+    // the timed-out deliveries, so their retries cannot land in a later scenario.
+    hanging.setReply(() => ({ status: 200 }));
     hanging.releaseHeld();
     await removeSubscriptions(context, subscriptionIds);
     await healthy.close();

@@ -12,6 +12,24 @@ import {
 
 import { resolveTemporalCli, toEphemeralExecutable } from '../temporal-cli/index.js';
 
+// SQLite's defaults (a rollback journal, and a sync on every commit) serialize the dev server on its
+// one database connection. With a write-ahead log and NORMAL sync, a commit survives the process
+// being killed. A power cut or a crash of the machine may lose the last commits, but the file stays
+// consistent.
+const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
+const DYNAMIC_CONFIG = [
+  // A workflow task that schedules an activity gets the activity task back in its reply, when the
+  // worker has a free slot, instead of through a poll.
+  'system.enableActivityEagerExecution=true',
+  // The embedded stack runs one worker, so partitions of its task queue only add hops.
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
+];
+const DEV_SERVER_TUNING = [
+  ...SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
+  ...DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
+];
+
 /** A Temporal server to use: the embedded dev server, or a cluster named by TEMPORAL_ADDRESS. */
 export interface TemporalTarget {
   connectionOptions: TemporalConnectionOptions;
@@ -51,6 +69,7 @@ export async function startTemporal(
       uiPort: env.TEMPORAL_UI_PORT,
       namespace: env.TEMPORAL_NAMESPACE,
       searchAttributes: Object.values(DELIVERY_SEARCH_ATTRIBUTE_KEYS),
+      extraArgs: DEV_SERVER_TUNING,
     },
   });
 

@@ -9,6 +9,12 @@ import type { SecretBox } from './secrets/secret-box.js';
 export interface ServiceDeps {
   db: Database;
   temporal: Client;
+  /**
+   * A client on the connection of a worker that runs in this process, when there is one. Starts of
+   * fan-outs go through it with eager start: the server hands the first workflow task straight to
+   * that worker instead of through its task queue.
+   */
+  localWorkerClient?: Client | undefined;
   taskQueue: string;
   namespace: string;
   /** Base URL of the Temporal Web UI, used for links in delivery records. */

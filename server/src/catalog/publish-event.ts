@@ -9,6 +9,7 @@ import {
   type PublishEventInput,
 } from '@lasso/contracts';
 
+import type { Queryable } from '../database/database.js';
 import { ApiError } from '../errors.js';
 import { generateId } from '../ids.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -16,6 +17,7 @@ import { withStartDeadline } from '../temporal/start-deadline.js';
 import { requireEventDataWithinLimit } from './event-data-size.js';
 import {
   claimIdempotencyKey,
+  findEventByIdempotencyKey,
   findPublishedEvent,
   insertPublishedEvent,
   type PublishedEventRow,
@@ -35,6 +37,12 @@ function toPublishedEvent(row: PublishedEventRow, duplicate: boolean): Published
  * Stores a catalog event with its body bytes fixed once and starts its fan-out workflow, which
  * delivers it to every matching subscription. A key already used by an event of the last 24 hours
  * returns that event and starts nothing. Reusing the key for another event or data is a conflict.
+ *
+ * The workflow starts before the event is stored, so the database is never held while Temporal
+ * answers: PGlite has one connection, and a transaction waiting on a start would stall every other
+ * request and attempt. The fan-out's first activity retries until the event is visible; when the
+ * event is not stored after all, the workflow is terminated here, or ends by itself once those
+ * retries run out.
  */
 export async function publishCatalogEvent(
   deps: ServiceDeps,
@@ -43,51 +51,101 @@ export async function publishCatalogEvent(
   const { input, workspace } = options;
   requireEventDataWithinLimit(input.data);
 
-  return deps.db.transaction(async (tx) => {
-    // The database's clock, which also stamps subscriptions, so the fan-out can tell which
-    // subscriptions existed when the event was published.
-    const [clock] = await tx.query<{ now: Date }>('SELECT now() AS now');
-    const now = (clock as { now: Date }).now;
-    const eventId = generateId('event');
+  // A retried publish returns the earlier event without starting a workflow for it.
+  if (input.idempotency_key !== undefined) {
+    const earlier = await findEventByIdempotencyKey(deps.db, {
+      workspace,
+      key: input.idempotency_key,
+    });
+    if (earlier !== null) {
+      requireSameEvent(earlier, input);
+      return toPublishedEvent(earlier, true);
+    }
+  }
 
-    if (input.idempotency_key !== undefined) {
-      const holderId = await claimIdempotencyKey(tx, {
-        workspace,
-        key: input.idempotency_key,
-        eventId,
-        now,
-      });
-      if (holderId !== eventId) {
-        const earlier = (await findPublishedEvent(tx, holderId)) as PublishedEventRow;
-        requireSameEvent(earlier, input);
-        return toPublishedEvent(earlier, true);
-      }
+  const eventId = generateId('event');
+  const workflowInput: FanOutWorkflowInput = { eventId };
+  const starter = deps.localWorkerClient ?? deps.temporal;
+  await withStartDeadline(starter, () =>
+    starter.workflow.start(FAN_OUT_WORKFLOW.type, {
+      workflowId: fanOutWorkflowId(eventId),
+      taskQueue: deps.taskQueue,
+      args: [workflowInput],
+      requestEagerStart: deps.localWorkerClient !== undefined,
+      staticSummary: `${input.event} to the subscriptions of workspace ${workspace}`,
+    }),
+  );
+
+  let stored: PublishedEvent;
+  try {
+    stored = await storeEvent(deps, { workspace, input, eventId });
+  } catch (error) {
+    await stopUnusedFanOut(deps, eventId, 'the event could not be stored');
+    throw error;
+  }
+  if (stored.duplicate) {
+    // A concurrent publish with the same key stored its event first.
+    await stopUnusedFanOut(deps, eventId, `the idempotency key belongs to event ${stored.id}`);
+  }
+  return stored;
+}
+
+/** Stores the event unless its idempotency key was claimed meanwhile; then returns that event. */
+async function storeEvent(
+  deps: ServiceDeps,
+  options: { workspace: string; input: PublishEventInput; eventId: string },
+): Promise<PublishedEvent> {
+  const { input, workspace, eventId } = options;
+  // The database's clock, which also stamps subscriptions, so the fan-out can tell which
+  // subscriptions existed when the event was published.
+  const eventRow = (now: Date): PublishedEventRow => ({
+    id: eventId,
+    workspace,
+    event: input.event,
+    body: serializeWebhookBody(input.event, now, input.data),
+    idempotency_key: input.idempotency_key ?? null,
+    created_at: now,
+  });
+  const readClock = async (db: Queryable) => {
+    const [clock] = await db.query<{ now: Date }>('SELECT now() AS now');
+    return (clock as { now: Date }).now;
+  };
+
+  // Without a key the event is one row, and one statement needs no transaction around it.
+  const key = input.idempotency_key;
+  if (key === undefined) {
+    const row = eventRow(await readClock(deps.db));
+    await insertPublishedEvent(deps.db, row);
+    return toPublishedEvent(row, false);
+  }
+
+  return deps.db.transaction(async (tx) => {
+    const now = await readClock(tx);
+    const holderId = await claimIdempotencyKey(tx, { workspace, key, eventId, now });
+    if (holderId !== eventId) {
+      const earlier = (await findPublishedEvent(tx, holderId)) as PublishedEventRow;
+      requireSameEvent(earlier, input);
+      return toPublishedEvent(earlier, true);
     }
 
-    const row: PublishedEventRow = {
-      id: eventId,
-      workspace,
-      event: input.event,
-      body: serializeWebhookBody(input.event, now, input.data),
-      idempotency_key: input.idempotency_key ?? null,
-      created_at: now,
-    };
+    const row = eventRow(now);
     await insertPublishedEvent(tx, row);
-
-    // Started inside the transaction, so a failed start stores nothing. The workflow's first
-    // activity waits for the commit, because it may run before the commit lands.
-    const workflowInput: FanOutWorkflowInput = { eventId };
-    await withStartDeadline(deps.temporal, () =>
-      deps.temporal.workflow.start(FAN_OUT_WORKFLOW.type, {
-        workflowId: fanOutWorkflowId(eventId),
-        taskQueue: deps.taskQueue,
-        args: [workflowInput],
-        staticSummary: `${input.event} to the subscriptions of workspace ${workspace}`,
-      }),
-    );
-
     return toPublishedEvent(row, false);
   });
+}
+
+/**
+ * Terminates the fan-out of an event that was not stored. Best effort: a workflow left running
+ * finds no event and fails on its own once its first activity stops retrying.
+ */
+async function stopUnusedFanOut(deps: ServiceDeps, eventId: string, reason: string) {
+  try {
+    await withStartDeadline(deps.temporal, () =>
+      deps.temporal.workflow.getHandle(fanOutWorkflowId(eventId)).terminate(reason),
+    );
+  } catch {
+    // The workflow ends by itself; the caller's own error matters more.
+  }
 }
 
 function requireSameEvent(earlier: PublishedEventRow, input: PublishEventInput): void {

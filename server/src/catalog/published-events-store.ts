@@ -30,6 +30,21 @@ export async function findPublishedEvent(
   return rows[0] ?? null;
 }
 
+/** Finds the event that holds an idempotency key of a workspace, if the key is less than 24 hours old. */
+export async function findEventByIdempotencyKey(
+  db: Queryable,
+  options: { workspace: string; key: string },
+): Promise<PublishedEventRow | null> {
+  const rows = await db.query<PublishedEventRow>(
+    `SELECT e.id, e.workspace, e.event, e.body, e.idempotency_key, e.created_at
+       FROM event_idempotency_keys k JOIN events e ON e.id = k.event_id
+      WHERE k.workspace = $1 AND k.idempotency_key = $2
+        AND k.created_at > now() - ($3::integer * interval '1 hour')`,
+    [options.workspace, options.key, IDEMPOTENCY_WINDOW_HOURS],
+  );
+  return rows[0] ?? null;
+}
+
 /**
  * Claims an idempotency key of a workspace for `eventId` and returns the id of the event the key
  * belongs to. That is `eventId` when the key was free or older than 24 hours, otherwise the earlier

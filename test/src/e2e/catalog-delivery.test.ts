@@ -50,6 +50,37 @@ async function countRows(sql: string, params: unknown[] = []): Promise<number> {
   return Number(rows[0]?.count);
 }
 
+/** Lists the fan-outs of a workspace started since `since`, once none of them is running. */
+async function fanOutsOfWorkspace(
+  workspace: string,
+  since: Date,
+): Promise<Array<{ workflowId: string; status: string }>> {
+  const summary = `product.created to the subscriptions of workspace ${workspace}`;
+  const query = `WorkflowType = '${FAN_OUT_WORKFLOW.type}' AND StartTime >= '${since.toISOString()}'`;
+  let found: Array<{ workflowId: string; status: string }> = [];
+  try {
+    return await waitFor(
+      `the fan-outs of workspace ${workspace} to close`,
+      async () => {
+        found = [];
+        for await (const execution of stack.temporal.workflow.list({ query })) {
+          const handle = stack.temporal.workflow.getHandle(execution.workflowId);
+          const description = await handle.describe();
+          if ((await description.staticSummary()) === summary) {
+            found.push({ workflowId: execution.workflowId, status: description.status.name });
+          }
+        }
+        return found.length > 0 && found.every((entry) => entry.status !== 'RUNNING')
+          ? found
+          : undefined;
+      },
+      { intervalMs: 500 },
+    );
+  } catch (error) {
+    throw new Error(`${String(error)}; found ${JSON.stringify(found)}`, { cause: error });
+  }
+}
+
 const PRODUCT = {
   sku: 'CHAIR-7',
   name: 'Oak chair',
@@ -357,6 +388,47 @@ describe('idempotent publishing', () => {
     const elsewhere = await publishEvent(stack, body, otherKey);
     expect(elsewhere.id).not.toBe(first.id);
     expect(elsewhere.duplicate).toBe(false);
+  });
+
+  it('concurrent publishes with one key store one event', async () => {
+    // Whether a publish loses the race depends on timing, so rounds repeat until one has lost.
+    const losers: Array<{ workflowId: string; status: string }> = [];
+    for (let round = 1; round <= 5 && losers.length === 0; round++) {
+      const workspace = `catalog-idempotency-race-${round}`;
+      const key = await stack.createApiKey(workspace);
+      await createCatalogWebhook(
+        stack,
+        { url: `${receiver.url}/idempotent-race/${round}`, events: ['product.created'] },
+        key,
+      );
+      const body = {
+        event: 'product.created',
+        data: { product_id: 'prod_9', product: PRODUCT },
+        idempotency_key: 'race-1',
+      };
+      const startedAt = new Date();
+
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => publishEvent(stack, body, key)),
+      );
+      const [winner, ...others] = [...results].sort(
+        (a, b) => Number(a.duplicate) - Number(b.duplicate),
+      );
+      expect(winner?.duplicate).toBe(false);
+      expect(others.every((result) => result.duplicate && result.id === winner?.id)).toBe(true);
+      await waitForFinishedDeliveries(stack, { eventId: winner!.id, count: 1, apiKey: key });
+      expect(requestsTo(`/idempotent-race/${round}`)).toHaveLength(1);
+
+      // Each publish that lost the race started a fan-out before storing; it must be terminated
+      // rather than left retrying for an event that never comes.
+      const winnerWorkflowId = fanOutWorkflowId(winner!.id);
+      const fanOuts = await fanOutsOfWorkspace(workspace, startedAt);
+      expect(fanOuts).toContainEqual({ workflowId: winnerWorkflowId, status: 'COMPLETED' });
+      losers.push(...fanOuts.filter((entry) => entry.workflowId !== winnerWorkflowId));
+    }
+
+    expect(losers.length).toBeGreaterThan(0);
+    expect(losers.every((entry) => entry.status === 'TERMINATED')).toBe(true);
   });
 
   it('reused key with other data conflicts', async () => {

@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
+import { Client } from '@temporalio/client';
+
 import {
   closeServer,
   connectTemporalClient,
@@ -82,6 +84,10 @@ export async function startEmbeddedStack(
 
     const workerConnection = await connectWorker(temporal.connectionOptions);
     cleanups.push(() => workerConnection.close());
+    const localWorkerClient = new Client({
+      connection: workerConnection,
+      namespace: env.TEMPORAL_NAMESPACE,
+    });
     const worker = await createDeliveryWorker({
       connection: workerConnection,
       namespace: env.TEMPORAL_NAMESPACE,
@@ -104,6 +110,7 @@ export async function startEmbeddedStack(
     const server = createApiServer({
       db,
       temporal: client,
+      localWorkerClient,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       namespace: env.TEMPORAL_NAMESPACE,
       temporalUiUrl: temporal.uiUrl,

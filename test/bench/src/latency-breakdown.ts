@@ -22,16 +22,46 @@ type HistoryEvent = Record<string, unknown> & {
   eventTime?: { seconds?: unknown; nanos?: number | null } | null;
 };
 
-// Activity steps use the scheduled time: a retried activity's started event is written when it
-// completes, so its time can come after the request it sent.
-const STEPS = [
-  'publish returned → fan-out workflow task started',
-  'fan-out workflow task started → fan-out activity scheduled',
-  'fan-out activity scheduled → delivery workflow started',
-  'delivery workflow started → its first workflow task started',
-  'delivery workflow task started → attempt activity scheduled',
-  'attempt activity scheduled → first byte at the endpoint',
-] as const;
+// Times along one event's path; each step below runs from one of them to another. Both workflows
+// run their activities locally, inside workflow tasks, so the history holds no activity events:
+// the fan-out's task reads the event, records the deliveries and starts their workflows, and the
+// delivery's first task loads the attempt and sends it. With eager start the fan-out's task can
+// start before the publish call returns, because the event is stored after the start.
+type Mark =
+  | 'fanOutStarted'
+  | 'publishReturned'
+  | 'fanOutTaskStarted'
+  | 'deliveryStarted'
+  | 'deliveryTaskStarted'
+  | 'arrived';
+
+const STEPS: ReadonlyArray<{ step: string; from: Mark; to: Mark }> = [
+  {
+    step: 'fan-out workflow started → publish call returned',
+    from: 'fanOutStarted',
+    to: 'publishReturned',
+  },
+  {
+    step: 'fan-out workflow started → its workflow task started',
+    from: 'fanOutStarted',
+    to: 'fanOutTaskStarted',
+  },
+  {
+    step: 'fan-out workflow task started → delivery workflow started',
+    from: 'fanOutTaskStarted',
+    to: 'deliveryStarted',
+  },
+  {
+    step: 'delivery workflow started → its workflow task started',
+    from: 'deliveryStarted',
+    to: 'deliveryTaskStarted',
+  },
+  {
+    step: 'delivery workflow task started → first byte at the endpoint',
+    from: 'deliveryTaskStarted',
+    to: 'arrived',
+  },
+];
 
 // Events sampled per stream: enough for a stable median, few enough to read histories quickly.
 const SAMPLE_SIZE = 15;
@@ -86,25 +116,27 @@ export async function breakDownLatency(options: {
       }
       const fanOut = await fetchEvents(client, fanOutWorkflowId(event.eventId));
       const delivery = await fetchEvents(client, deliveryWorkflowId);
-      const marks = [
-        toEpochMs(event.publishReturnedAt),
-        firstEventTime(fanOut, 'workflowTaskStarted'),
-        firstEventTime(fanOut, 'activityTaskScheduled'),
-        firstEventTime(delivery, 'workflowExecutionStarted'),
-        firstEventTime(delivery, 'workflowTaskStarted'),
-        firstEventTime(delivery, 'activityTaskScheduled'),
-        toEpochMs(event.arrivedAt),
-      ];
-      if (marks.some((mark) => mark === null)) {
-        continue;
-      }
-      STEPS.forEach((_, index) => durations[index]!.push(marks[index + 1]! - marks[index]!));
+      const marks: Record<Mark, number | null> = {
+        fanOutStarted: firstEventTime(fanOut, 'workflowExecutionStarted'),
+        publishReturned: toEpochMs(event.publishReturnedAt),
+        fanOutTaskStarted: firstEventTime(fanOut, 'workflowTaskStarted'),
+        deliveryStarted: firstEventTime(delivery, 'workflowExecutionStarted'),
+        deliveryTaskStarted: firstEventTime(delivery, 'workflowTaskStarted'),
+        arrived: toEpochMs(event.arrivedAt),
+      };
+      STEPS.forEach(({ from, to }, index) => {
+        const start = marks[from];
+        const end = marks[to];
+        if (start !== null && end !== null) {
+          durations[index]!.push(end - start);
+        }
+      });
     }
   } finally {
     await connection.close();
   }
 
-  return STEPS.map((step, index) => ({
+  return STEPS.map(({ step }, index) => ({
     step,
     medianMs: percentileOfSorted(
       [...durations[index]!].sort((a, b) => a - b),

@@ -18,9 +18,9 @@ const API_KEY = `lasso_sigkill_${randomBytes(16).toString('hex')}`;
 
 const DELIVERIES = 5;
 const RETRY_DELAY_MS = 30_000;
-// The activity's start-to-close timeout: Temporal runs an attempt cut off by a dead worker again
-// only once it has passed.
-const ACTIVITY_TIMEOUT_MS = 30_000;
+// An attempt runs as a local activity inside a workflow task; Temporal hands the task of a dead
+// worker to another worker once the workflow task timeout (its default, 10 s) has passed.
+const WORKFLOW_TASK_TIMEOUT_MS = 10_000;
 
 let dataDir: string;
 let receivers: RecordingReceiver[] = [];
@@ -135,7 +135,7 @@ it('finishes attempts cut off by SIGKILL', { timeout: 300_000 }, async () => {
         ? current.map((response) => response.body)
         : undefined;
     },
-    { timeoutMs: ACTIVITY_TIMEOUT_MS + 60_000, intervalMs: 500 },
+    { timeoutMs: WORKFLOW_TASK_TIMEOUT_MS + 60_000, intervalMs: 500 },
   );
 
   for (const [index, delivery] of finished.entries()) {
@@ -166,12 +166,12 @@ it('finishes attempts cut off by SIGKILL', { timeout: 300_000 }, async () => {
     expect(requests.at(-1)!.answeredAt).not.toBeNull();
     expect(requests.at(-1)!.receivedAt).toBeGreaterThan(killedAt);
 
-    // The repeat comes once the cut-off attempt's start-to-close timeout has passed.
+    // The repeat comes once the cut-off attempt's workflow task has timed out.
     const repeatedAfterMs = requests[2]!.receivedAt - requests[1]!.receivedAt;
     console.info(
       `delivery ${index + 1}: attempt 2 was sent again ${repeatedAfterMs} ms after the cut-off one`,
     );
-    expect(repeatedAfterMs).toBeGreaterThanOrEqual(ACTIVITY_TIMEOUT_MS - 1_000);
+    expect(repeatedAfterMs).toBeGreaterThanOrEqual(WORKFLOW_TASK_TIMEOUT_MS - 1_000);
   }
 
   // One delivery per table, none made twice by the restart.

@@ -22,10 +22,11 @@ describe('recorded workflow histories', () => {
       'delivery-replay-of-succeeded',
       'delivery-succeeded-on-retry',
       'delivery-succeeded',
+      'fan-out',
     ];
     for (const scenario of scenarios) {
       const recorded = fixtureNames.filter((name) =>
-        new RegExp(`^${scenario}-\\d{4}-\\d{2}-\\d{2}\\.json$`).test(name),
+        new RegExp(`^${scenario}-\\d{4}-\\d{2}-\\d{2}(-\\d+)?\\.json$`).test(name),
       );
       expect(recorded, scenario).not.toHaveLength(0);
     }

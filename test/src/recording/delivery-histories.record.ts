@@ -4,8 +4,9 @@ import { promisify } from 'node:util';
 
 import { afterAll, beforeAll, inject, it } from 'vitest';
 
-import { DELIVERY_WORKFLOW } from '@lasso/contracts';
+import { DELIVERY_WORKFLOW, fanOutWorkflowId } from '@lasso/contracts';
 
+import { createCatalogWebhook, publishEvent } from '../support/catalog.js';
 import { HISTORY_FIXTURES_DIR } from '../support/history-fixtures.js';
 import { timerDurationsSeconds } from '../support/history.js';
 import {
@@ -70,9 +71,20 @@ async function saveHistory(name: string, workflowId: string) {
     '--output',
     'json',
   ]);
-  // Dated names keep older recordings, which running workflows from older code still need.
+  // Dated names keep older recordings, which running workflows from older code still need; a
+  // second recording on one day gets a number.
   const date = new Date().toISOString().slice(0, 10);
-  await writeFile(`${HISTORY_FIXTURES_DIR}/${name}-${date}.json`, stdout);
+  for (let copy = 1; ; copy++) {
+    const fileName = `${name}-${date}${copy === 1 ? '' : `-${copy}`}.json`;
+    try {
+      await writeFile(`${HISTORY_FIXTURES_DIR}/${fileName}`, stdout, { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw error;
+      }
+    }
+  }
 }
 
 it('records a delivery that succeeds at once', async () => {
@@ -110,4 +122,20 @@ it('records the replay of a finished delivery', async () => {
   await stack.temporal.workflow.getHandle(delivery.workflow_id).result();
   const replay = await stack.request('POST', `/api/v1/deliveries/${delivery.id}/replay`);
   await saveHistory('delivery-replay-of-succeeded', replay.body.workflow_id);
+});
+
+it('records the fan-out of an event to two subscriptions', async () => {
+  const receiver = await startRecordingReceiver(() => ({ status: 200 }));
+  receivers.push(receiver);
+  for (const name of ['first', 'second']) {
+    await createCatalogWebhook(stack, {
+      url: `${receiver.url}/fan-out/${name}`,
+      events: ['product.created'],
+    });
+  }
+  const event = await publishEvent(stack, {
+    event: 'product.created',
+    data: { product_id: 'prod_fixture', product: { sku: 'FIXTURE-1' } },
+  });
+  await saveHistory('fan-out', fanOutWorkflowId(event.id));
 });

@@ -21,6 +21,11 @@ export interface FanOutActivityDeps {
   db: Database;
   /** Starts the delivery workflows, on the task queue of the worker that runs the activity. */
   temporal: Client;
+  /**
+   * Ask the server to hand each new workflow's first task back through this client's connection;
+   * only for a client on the worker's own NativeConnection.
+   */
+  eagerStart?: boolean;
 }
 
 // The API starts the fan-out before its transaction commits, so the first page can run before the
@@ -59,12 +64,11 @@ export function createFanOutActivities(deps: FanOutActivityDeps): FanOutActiviti
 
       const started = await Promise.all(
         page.deliveriesToStart.map(async (delivery) => {
-          const didStart = await startDeliveryWorkflow(
-            deps.temporal,
-            delivery,
-            context.info.taskQueue,
-          );
-          context.heartbeat();
+          const didStart = await startDeliveryWorkflow(deps, delivery, context.info.taskQueue);
+          // A page that runs as an activity task reports progress; a local one has no heartbeat.
+          if (!context.info.isLocal) {
+            context.heartbeat();
+          }
           return didStart;
         }),
       );
@@ -88,16 +92,17 @@ export function createFanOutActivities(deps: FanOutActivityDeps): FanOutActiviti
 
 /** Starts a delivery's workflow; returns false when a workflow with its id was started before. */
 async function startDeliveryWorkflow(
-  temporal: Client,
+  deps: FanOutActivityDeps,
   delivery: DeliveryRow,
   taskQueue: string,
 ): Promise<boolean> {
   const input: DeliveryWorkflowInput = { deliveryId: delivery.id };
   try {
-    await temporal.workflow.start(DELIVERY_WORKFLOW.type, {
+    await deps.temporal.workflow.start(DELIVERY_WORKFLOW.type, {
       workflowId: delivery.workflow_id,
       taskQueue,
       args: [input],
+      requestEagerStart: deps.eagerStart ?? false,
       // A closed workflow with this id means the delivery already ran; it must not run twice.
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       staticSummary: `${delivery.event} to ${new URL(delivery.url).host}`,

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 
 import type { Database, IpNetwork, SecretBox } from '@lasso/server';
@@ -18,7 +18,7 @@ export interface DeliveryWorkerOptions {
   namespace: string;
   taskQueue: string;
   db: Database;
-  /** Client the fan-out uses to start delivery workflows, on the same cluster and namespace. */
+  /** Client of the same cluster and namespace, for attempts that cancel their own workflow. */
   temporal: Client;
   post?: DeliveryActivityDeps['post'];
   /** Attempts (HTTP requests) one worker runs at once. */
@@ -36,8 +36,22 @@ export const WORKFLOW_BUNDLE_PATH = fileURLToPath(
   new URL('../workflow-bundle.js', import.meta.url),
 );
 
+// Workflow tasks are short and mostly wait on the server, so many run at once; the cache keeps the
+// workflows between their tasks, and its size bounds the worker's memory while deliveries wait.
+const WORKFLOW_TASK_SLOTS = 100;
+const CACHED_WORKFLOWS = 1_000;
+// Long polls outstanding at once. Half of the workflow task polls go to the shared queue, where the
+// first task of every new workflow waits; the default (a fifth) starves it under a steady stream
+// of new deliveries.
+const WORKFLOW_TASK_POLLS = 40;
+const ACTIVITY_TASK_POLLS = 20;
+
 /** Creates a worker that runs delivery workflows and their activities on one task queue. */
 export async function createDeliveryWorker(options: DeliveryWorkerOptions): Promise<Worker> {
+  // The fan-out starts delivery workflows through the worker's own connection, so the server can
+  // hand each new workflow's first task straight back to this worker (eager start).
+  const localClient = new Client({ connection: options.connection, namespace: options.namespace });
+
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -54,8 +68,14 @@ export async function createDeliveryWorker(options: DeliveryWorkerOptions): Prom
         }),
         ...(options.post ? { post: options.post } : {}),
       }),
-      ...createFanOutActivities({ db: options.db, temporal: options.temporal }),
+      ...createFanOutActivities({ db: options.db, temporal: localClient, eagerStart: true }),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities ?? 100,
+    maxConcurrentLocalActivityExecutions: options.maxConcurrentActivities ?? 100,
+    maxConcurrentWorkflowTaskExecutions: WORKFLOW_TASK_SLOTS,
+    maxCachedWorkflows: CACHED_WORKFLOWS,
+    workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: WORKFLOW_TASK_POLLS },
+    nonStickyToStickyPollRatio: 1,
+    activityTaskPollerBehavior: { type: 'simple-maximum', maximum: ACTIVITY_TASK_POLLS },
   });
 }

@@ -27,7 +27,6 @@ export { connectTemporalClient } from './temporal/connect-client.js';
 export { temporalConnectionOptions, workflowUiUrl } from './temporal/connection-options.js';
 export type { TemporalConnectionOptions } from './temporal/connection-options.js';
 export {
-  findAttempt,
   loadAttemptTarget,
   markDeliveryCancelled,
   recordAttempt,

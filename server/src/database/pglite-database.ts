@@ -1,4 +1,8 @@
-import { mkdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { access, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 import { PGlite } from '@electric-sql/pglite';
 
@@ -11,6 +15,7 @@ import type { Database, Queryable } from './database.js';
 export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
   if (dataDir !== undefined) {
     await mkdir(dataDir, { recursive: true });
+    await initializeInChildProcess(dataDir);
   }
   const pglite = await PGlite.create(dataDir);
 
@@ -30,4 +35,31 @@ export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
     transaction: (work) => pglite.transaction((tx) => work(wrap(tx))),
     close: () => pglite.close(),
   };
+}
+
+const INITIALIZE_SCRIPT = fileURLToPath(new URL('./initialize-pglite.js', import.meta.url));
+
+/**
+ * Runs initdb for a new folder in a child process. Run in this process, it would leave resident
+ * memory behind that the service never uses again (about 500 MB with PGlite 0.5.17 on Node 20).
+ */
+async function initializeInChildProcess(dataDir: string): Promise<void> {
+  const initialized = await access(path.join(dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  if (initialized) {
+    return;
+  }
+
+  try {
+    await promisify(execFile)(process.execPath, [INITIALIZE_SCRIPT, dataDir]);
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(
+      `could not create the embedded database in ${dataDir}: ${stderr || String(error)}; ` +
+        'check that the folder is writable, or remove it if an earlier start was cut off',
+      { cause: error },
+    );
+  }
 }

@@ -57,6 +57,7 @@ async function main(): Promise<void> {
         secret: input.secret,
         authHeader: null,
         webhookDeleted: false,
+        recordedAttempt: null,
       };
       const headers = buildDeliveryHeaders(target, {
         number: 1,

@@ -19,21 +19,19 @@ export async function blockAttemptToDeletedWebhook(
 ): Promise<AttemptDeliveryResult> {
   const context = Context.current();
 
-  await deps.db.transaction((tx) =>
-    recordAttempt(tx, {
-      deliveryId: input.deliveryId,
-      number: input.attemptNumber,
-      deliveryAttemptId: input.deliveryAttemptId,
-      url: target.url,
-      startedAt: new Date(),
-      durationMs: 0,
-      statusCode: null,
-      outcome: 'blocked',
-      error: 'the catalog webhook was deleted; nothing was sent',
-      responseBody: null,
-      retryDelayMs: input.retryDelayMs,
-    }),
-  );
+  await recordAttempt(deps.db, {
+    deliveryId: input.deliveryId,
+    number: input.attemptNumber,
+    deliveryAttemptId: input.deliveryAttemptId,
+    url: target.url,
+    startedAt: new Date(),
+    durationMs: 0,
+    statusCode: null,
+    outcome: 'blocked',
+    error: 'the catalog webhook was deleted; nothing was sent',
+    responseBody: null,
+    retryDelayMs: input.retryDelayMs,
+  });
 
   const workflowId = context.info.workflowExecution?.workflowId;
   if (deps.temporal !== undefined && workflowId !== undefined) {

@@ -3,7 +3,6 @@ import type { Client } from '@temporalio/client';
 import type { Dispatcher } from 'undici';
 
 import {
-  findAttempt,
   loadAttemptTarget,
   markDeliveryCancelled,
   recordAttempt,
@@ -46,7 +45,11 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps): DeliveryAc
     async attemptDelivery(input: AttemptDeliveryInput): Promise<AttemptDeliveryResult> {
       const context = Context.current();
 
-      const target = await loadAttemptTarget(deps.db, input.deliveryId, deps.secrets);
+      const target = await loadAttemptTarget(
+        deps.db,
+        { deliveryId: input.deliveryId, attemptNumber: input.attemptNumber },
+        deps.secrets,
+      );
       if (target === null) {
         const message = `delivery ${input.deliveryId} is not in the database`;
         if (context.info.attempt < MISSING_DELIVERY_TRIES) {
@@ -59,12 +62,12 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps): DeliveryAc
       }
 
       // A retry of this activity after a crash that came after the record was written reuses the record.
-      const recorded = await findAttempt(deps.db, input.deliveryId, input.attemptNumber);
-      if (recorded !== null && recorded.delivery_attempt_id === input.deliveryAttemptId) {
+      const recorded = target.recordedAttempt;
+      if (recorded !== null && recorded.deliveryAttemptId === input.deliveryAttemptId) {
         return {
           outcome: recorded.outcome,
-          statusCode: recorded.status_code,
-          durationMs: recorded.duration_ms,
+          statusCode: recorded.statusCode,
+          durationMs: recorded.durationMs,
         };
       }
 
@@ -82,21 +85,19 @@ export function createDeliveryActivities(deps: DeliveryActivityDeps): DeliveryAc
         }),
       });
 
-      await deps.db.transaction((tx) =>
-        recordAttempt(tx, {
-          deliveryId: input.deliveryId,
-          number: input.attemptNumber,
-          deliveryAttemptId: input.deliveryAttemptId,
-          url: target.url,
-          startedAt,
-          durationMs: result.durationMs,
-          statusCode: result.statusCode,
-          outcome: result.outcome,
-          error: result.error,
-          responseBody: result.responseBody,
-          retryDelayMs: result.outcome === 'succeeded' ? null : input.retryDelayMs,
-        }),
-      );
+      await recordAttempt(deps.db, {
+        deliveryId: input.deliveryId,
+        number: input.attemptNumber,
+        deliveryAttemptId: input.deliveryAttemptId,
+        url: target.url,
+        startedAt,
+        durationMs: result.durationMs,
+        statusCode: result.statusCode,
+        outcome: result.outcome,
+        error: result.error,
+        responseBody: result.responseBody,
+        retryDelayMs: result.outcome === 'succeeded' ? null : input.retryDelayMs,
+      });
 
       context.log.info('delivery attempt', {
         deliveryId: input.deliveryId,

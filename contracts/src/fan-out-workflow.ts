@@ -8,6 +8,14 @@ export const FAN_OUT_PAGE_SIZE = 100;
 
 /** Pages one workflow run handles before it continues as new, which keeps each history short. */
 export const FAN_OUT_PAGES_PER_RUN = 10;
+/** First retry of a fan-out page, in ms; each further retry waits twice as long, up to 1 minute. */
+export const FAN_OUT_FIRST_RETRY_MS = 50;
+/**
+ * Tries of a fan-out page that finds no event before the publish counts as rolled back: about
+ * 10 minutes with the retries above. A publish starts the fan-out before it stores the event, and
+ * an overloaded API may take seconds to store it.
+ */
+export const FAN_OUT_MISSING_EVENT_TRIES = 20;
 
 /** Workflow id of an event's fan-out: one per event, so publishing it again cannot start a second. */
 export function fanOutWorkflowId(eventId: string): string {

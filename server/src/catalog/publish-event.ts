@@ -9,7 +9,6 @@ import {
   type PublishEventInput,
 } from '@lasso/contracts';
 
-import type { Queryable } from '../database/database.js';
 import { ApiError } from '../errors.js';
 import { generateId } from '../ids.js';
 import type { ServiceDeps } from '../service-deps.js';
@@ -90,45 +89,44 @@ export async function publishCatalogEvent(
   return stored;
 }
 
-/** Stores the event unless its idempotency key was claimed meanwhile; then returns that event. */
+/**
+ * Stores the event unless its idempotency key was claimed meanwhile; then returns that event. One
+ * transaction even without a key: PGlite queues it whole, ahead of the fan-out's first read.
+ */
 async function storeEvent(
   deps: ServiceDeps,
   options: { workspace: string; input: PublishEventInput; eventId: string },
 ): Promise<PublishedEvent> {
   const { input, workspace, eventId } = options;
-  // The database's clock, which also stamps subscriptions, so the fan-out can tell which
-  // subscriptions existed when the event was published.
-  const eventRow = (now: Date): PublishedEventRow => ({
-    id: eventId,
-    workspace,
-    event: input.event,
-    body: serializeWebhookBody(input.event, now, input.data),
-    idempotency_key: input.idempotency_key ?? null,
-    created_at: now,
-  });
-  const readClock = async (db: Queryable) => {
-    const [clock] = await db.query<{ now: Date }>('SELECT now() AS now');
-    return (clock as { now: Date }).now;
-  };
-
-  // Without a key the event is one row, and one statement needs no transaction around it.
-  const key = input.idempotency_key;
-  if (key === undefined) {
-    const row = eventRow(await readClock(deps.db));
-    await insertPublishedEvent(deps.db, row);
-    return toPublishedEvent(row, false);
-  }
 
   return deps.db.transaction(async (tx) => {
-    const now = await readClock(tx);
-    const holderId = await claimIdempotencyKey(tx, { workspace, key, eventId, now });
-    if (holderId !== eventId) {
-      const earlier = (await findPublishedEvent(tx, holderId)) as PublishedEventRow;
-      requireSameEvent(earlier, input);
-      return toPublishedEvent(earlier, true);
+    // The database's clock, which also stamps subscriptions, so the fan-out can tell which
+    // subscriptions existed when the event was published.
+    const [clock] = await tx.query<{ now: Date }>('SELECT now() AS now');
+    const now = (clock as { now: Date }).now;
+
+    if (input.idempotency_key !== undefined) {
+      const holderId = await claimIdempotencyKey(tx, {
+        workspace,
+        key: input.idempotency_key,
+        eventId,
+        now,
+      });
+      if (holderId !== eventId) {
+        const earlier = (await findPublishedEvent(tx, holderId)) as PublishedEventRow;
+        requireSameEvent(earlier, input);
+        return toPublishedEvent(earlier, true);
+      }
     }
 
-    const row = eventRow(now);
+    const row: PublishedEventRow = {
+      id: eventId,
+      workspace,
+      event: input.event,
+      body: serializeWebhookBody(input.event, now, input.data),
+      idempotency_key: input.idempotency_key ?? null,
+      created_at: now,
+    };
     await insertPublishedEvent(tx, row);
     return toPublishedEvent(row, false);
   });

@@ -3,6 +3,7 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 
 import {
   DELIVERY_WORKFLOW,
+  FAN_OUT_MISSING_EVENT_TRIES,
   type DeliveryWorkflowInput,
   type FanOutPageInput,
   type FanOutPageResult,
@@ -28,10 +29,6 @@ export interface FanOutActivityDeps {
   eagerStart?: boolean;
 }
 
-// The API starts the fan-out before its transaction commits, so the first page can run before the
-// event is visible. After this many tries the publish is taken to be rolled back.
-const MISSING_EVENT_TRIES = 6;
-
 /** Builds the fan-out activities around their dependencies. */
 export function createFanOutActivities(deps: FanOutActivityDeps): FanOutActivities {
   return {
@@ -47,7 +44,8 @@ export function createFanOutActivities(deps: FanOutActivityDeps): FanOutActiviti
       const event = await findPublishedEvent(deps.db, input.eventId);
       if (event === null) {
         const message = `event ${input.eventId} is not in the database`;
-        if (context.info.attempt < MISSING_EVENT_TRIES) {
+        // The API starts the fan-out before it stores the event, so a page can run first.
+        if (context.info.attempt < FAN_OUT_MISSING_EVENT_TRIES) {
           throw ApplicationFailure.retryable(message, 'EventNotFound');
         }
         throw ApplicationFailure.nonRetryable(

@@ -7,6 +7,7 @@ import {
 } from '@temporalio/workflow';
 
 import {
+  FAN_OUT_FIRST_RETRY_MS,
   FAN_OUT_PAGE_SIZE,
   FAN_OUT_PAGES_PER_RUN,
   type FanOutTotals,
@@ -24,10 +25,15 @@ const { fanOutPage: fanOutPageAsActivityTask } = proxyActivities<FanOutActivitie
 });
 // A page runs as a local activity, inside the workflow task, which spares the server an activity
 // task and a workflow task per page. A killed worker lets the workflow task time out within
-// seconds, and the next worker runs the page again.
+// seconds, and the next worker runs the page again. The first retries come quickly because the
+// usual one is a page that ran before its publish stored the event, a few milliseconds later.
 const { fanOutPage: fanOutPageAsLocalActivity } = proxyLocalActivities<FanOutActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: {
+    initialInterval: `${FAN_OUT_FIRST_RETRY_MS} milliseconds`,
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+  },
 });
 
 // Fan-outs started before pages ran as local activities keep running them as activity tasks.

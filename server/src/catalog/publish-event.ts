@@ -65,15 +65,22 @@ export async function publishCatalogEvent(
   const eventId = generateId('event');
   const workflowInput: FanOutWorkflowInput = { eventId };
   const starter = deps.localWorkerClient ?? deps.temporal;
-  await withStartDeadline(starter, () =>
-    starter.workflow.start(FAN_OUT_WORKFLOW.type, {
-      workflowId: fanOutWorkflowId(eventId),
-      taskQueue: deps.taskQueue,
-      args: [workflowInput],
-      requestEagerStart: deps.localWorkerClient !== undefined,
-      staticSummary: `${input.event} to the subscriptions of workspace ${workspace}`,
-    }),
-  );
+  try {
+    await withStartDeadline(starter, () =>
+      starter.workflow.start(FAN_OUT_WORKFLOW.type, {
+        workflowId: fanOutWorkflowId(eventId),
+        taskQueue: deps.taskQueue,
+        args: [workflowInput],
+        requestEagerStart: deps.localWorkerClient !== undefined,
+        staticSummary: `${input.event} to the subscriptions of workspace ${workspace}`,
+      }),
+    );
+  } catch (error) {
+    // A start that timed out on this side may still have been made on the server. The caller's
+    // error does not wait for the terminate, which fails the same way while Temporal is down.
+    void stopUnusedFanOut(deps, eventId, 'the publish failed to start its fan-out');
+    throw error;
+  }
 
   let stored: PublishedEvent;
   try {

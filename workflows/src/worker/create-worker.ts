@@ -36,9 +36,10 @@ export const WORKFLOW_BUNDLE_PATH = fileURLToPath(
   new URL('../workflow-bundle.js', import.meta.url),
 );
 
-// Workflow tasks are short and mostly wait on the server, so many run at once; the cache keeps the
-// workflows between their tasks, and its size bounds the worker's memory while deliveries wait.
-const WORKFLOW_TASK_SLOTS = 100;
+// A workflow task stays open while its local activity (an attempt or a fan-out page) runs, so there
+// are twice as many slots as attempts at once: hanging endpoints cannot hold every slot. The cache
+// keeps workflows between their tasks, and its size bounds the worker's memory while deliveries wait.
+const WORKFLOW_TASK_SLOTS = 200;
 const CACHED_WORKFLOWS = 1_000;
 // Long polls outstanding at once. Half of the workflow task polls go to the shared queue, where the
 // first task of every new workflow waits; the default (a fifth) starves it under a steady stream

@@ -44,10 +44,13 @@ const { attemptDelivery: attemptAsActivityTask, markDeliveryCancelled } =
   proxyActivities<DeliveryActivities>(attemptOptions);
 // An attempt runs as a local activity: inside the workflow task on the worker that holds the
 // workflow, with its result recorded in the history as a marker. That spares the server an activity
-// task and a second workflow task per attempt, which is most of its work per delivery. A worker that
-// dies mid-attempt lets the workflow task time out, and the next worker repeats the attempt.
-const { attemptDelivery: attemptAsLocalActivity } =
-  proxyLocalActivities<DeliveryActivities>(attemptOptions);
+// task and a second workflow task per attempt. A worker that dies mid-attempt lets the workflow task
+// time out, and the next worker repeats the attempt. Retries after the first wait on timers, so an
+// attempt retried through a database outage holds no workflow task slot meanwhile.
+const { attemptDelivery: attemptAsLocalActivity } = proxyLocalActivities<DeliveryActivities>({
+  ...attemptOptions,
+  localRetryThreshold: '1 second',
+});
 
 // Workflows started before attempts ran as local activities keep running them as activity tasks.
 const LOCAL_ATTEMPTS_PATCH = 'attempts-as-local-activities';

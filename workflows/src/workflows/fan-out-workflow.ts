@@ -29,6 +29,9 @@ const { fanOutPage: fanOutPageAsActivityTask } = proxyActivities<FanOutActivitie
 // usual one is a page that ran before its publish stored the event, a few milliseconds later.
 const { fanOutPage: fanOutPageAsLocalActivity } = proxyLocalActivities<FanOutActivities>({
   startToCloseTimeout: '2 minutes',
+  // Longer waits between tries run as timers, so a page waiting for its event holds no workflow
+  // task slot of the worker meanwhile.
+  localRetryThreshold: '1 second',
   retry: {
     initialInterval: `${FAN_OUT_FIRST_RETRY_MS} milliseconds`,
     backoffCoefficient: 2,

@@ -38,7 +38,7 @@ function toPublishedEvent(row: PublishedEventRow, duplicate: boolean): Published
  * returns that event and starts nothing. Reusing the key for another event or data is a conflict.
  *
  * The workflow starts before the event is stored, so the database is never held while Temporal
- * answers: PGlite has one connection, and a transaction waiting on a start would stall every other
+ * responds: PGlite has one connection, and a transaction waiting on a start would stall every other
  * request and attempt. The fan-out's first activity retries until the event is visible; when the
  * event is not stored after all, the workflow is terminated here, or ends by itself once those
  * retries run out.

@@ -15,11 +15,11 @@ export interface AttemptTarget {
   authHeader: { name: string; value: string } | null;
   /** True when the delivery goes to a catalog webhook that has been deleted; nothing may be sent. */
   webhookDeleted: boolean;
-  /** The attempt with the asked-for number when one is stored already (a repeated attempt). */
+  /** The attempt with the requested number when one is stored already (a repeated attempt). */
   recordedAttempt: RecordedAttempt | null;
 }
 
-/** The stored outcome of an attempt, enough to answer a repeated activity without sending again. */
+/** The stored outcome of an attempt, enough to return a repeated activity's result without sending again. */
 export interface RecordedAttempt {
   deliveryAttemptId: string;
   outcome: AttemptOutcome;

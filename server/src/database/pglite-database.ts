@@ -8,6 +8,11 @@ import { PGlite } from '@electric-sql/pglite';
 
 import type { Database, Queryable } from './database.js';
 
+// PostgreSQL's buffer cache lives in PGlite's WebAssembly memory, which grows and never shrinks, so
+// every page cached once stays resident, up to the default 128 MB. The operating system caches the
+// data files as well, so a smaller cache costs little.
+const PGLITE_SETTINGS = ['shared_buffers=32MB'];
+
 /**
  * Opens PGlite, PostgreSQL compiled to WebAssembly and run in this process, stored in `dataDir`
  * (or in memory when it is undefined). Only one process may open a given folder at a time.
@@ -17,7 +22,7 @@ export async function openPgliteDatabase(dataDir?: string): Promise<Database> {
     await mkdir(dataDir, { recursive: true });
     await initializeInChildProcess(dataDir);
   }
-  const pglite = await PGlite.create(dataDir);
+  const pglite = await PGlite.create(dataDir, { postgresqlconf: PGLITE_SETTINGS });
 
   const wrap = (target: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<Row>(sql: string, params: readonly unknown[] = []) {

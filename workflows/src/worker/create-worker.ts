@@ -40,9 +40,9 @@ export const WORKFLOW_BUNDLE_PATH = fileURLToPath(
 // are twice as many slots as attempts at once: hanging endpoints cannot hold every slot. The cache
 // keeps workflows between their tasks, and its size bounds the worker's memory while deliveries wait.
 const WORKFLOW_TASK_SLOTS = 200;
-// TODO: with 4,700 deliveries waiting the service held 911 MB in the full benchmark run, against a
+// TODO: with 4,234 deliveries waiting the service held 812 MB in the benchmark's backlog, against a
 // target of 400 MB with 20,000; how much of it is this cache, PGlite or the SDK is not measured yet.
-const CACHED_WORKFLOWS = 1_000;
+const CACHED_WORKFLOWS = 500;
 // Long polls outstanding at once. Half of the workflow task polls go to the shared queue, where the
 // first task of every new workflow waits. The default share, a fifth, starves that queue under a
 // steady stream of new deliveries.

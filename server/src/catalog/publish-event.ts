@@ -64,23 +64,19 @@ export async function publishCatalogEvent(
 
   const eventId = generateId('event');
   const workflowInput: FanOutWorkflowInput = { eventId };
+  // A start that times out on this side may still have been made on the server. Its fan-out finds
+  // no event and ends by itself; a terminate here would keep the caller waiting on a server that
+  // is not responding.
   const starter = deps.localWorkerClient ?? deps.temporal;
-  try {
-    await withStartDeadline(starter, () =>
-      starter.workflow.start(FAN_OUT_WORKFLOW.type, {
-        workflowId: fanOutWorkflowId(eventId),
-        taskQueue: deps.taskQueue,
-        args: [workflowInput],
-        requestEagerStart: deps.localWorkerClient !== undefined,
-        staticSummary: `${input.event} to the subscriptions of workspace ${workspace}`,
-      }),
-    );
-  } catch (error) {
-    // A start that timed out on this side may still have been made on the server. The caller's
-    // error does not wait for the terminate, which fails the same way while Temporal is down.
-    void stopUnusedFanOut(deps, eventId, 'the publish failed to start its fan-out');
-    throw error;
-  }
+  await withStartDeadline(starter, () =>
+    starter.workflow.start(FAN_OUT_WORKFLOW.type, {
+      workflowId: fanOutWorkflowId(eventId),
+      taskQueue: deps.taskQueue,
+      args: [workflowInput],
+      requestEagerStart: deps.localWorkerClient !== undefined,
+      staticSummary: `${input.event} to the subscriptions of workspace ${workspace}`,
+    }),
+  );
 
   let stored: PublishedEvent;
   try {
@@ -148,8 +144,13 @@ async function stopUnusedFanOut(deps: ServiceDeps, eventId: string, reason: stri
     await withStartDeadline(deps.temporal, () =>
       deps.temporal.workflow.getHandle(fanOutWorkflowId(eventId)).terminate(reason),
     );
-  } catch {
-    // The workflow ends by itself; the caller's own error matters more.
+  } catch (error) {
+    // The workflow ends by itself; the caller's own error matters more, so this one is only logged.
+    deps.logger.warn('could not terminate an unused fan-out; it ends by itself', {
+      eventId,
+      reason,
+      error: String(error),
+    });
   }
 }
 

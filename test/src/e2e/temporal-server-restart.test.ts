@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, inject, it, onTestFailed } from 'vitest';
 import { startDevServer, type DevServer } from '../support/dev-server.js';
 import {
   callEmbeddedApi,
+  deliverTableCompleted,
   startEmbeddedProcess,
   type EmbeddedProcess,
 } from '../support/embedded-process.js';
@@ -43,26 +44,6 @@ function callApi(running: EmbeddedProcess, method: string, urlPath: string, body
   return callEmbeddedApi(running, API_KEY, method, urlPath, body);
 }
 
-/** Creates a table with a webhook to `url`, completes it and returns the delivery it started. */
-async function deliverTableCompleted(running: EmbeddedProcess, url: string): Promise<any> {
-  const created = await callApi(running, 'POST', '/api/v1/tables', {
-    schema_id: 'sch_invoices',
-    name: 'Invoices March',
-    file_ids: ['file_1'],
-    webhook_url: url,
-  });
-  expect(created.status).toBe(201);
-
-  const completed = await callApi(running, 'POST', `/api/v1/tables/${created.body.id}/complete`, {
-    total_rows: 4,
-  });
-  expect(completed.status).toBe(200);
-
-  const listed = await callApi(running, 'GET', `/api/v1/deliveries?table_id=${created.body.id}`);
-  expect(listed.body.data).toHaveLength(1);
-  return listed.body.data[0];
-}
-
 /** Waits until every workflow has started the timer of its first retry, and returns the timers. */
 async function waitForRetryTimers(address: string, workflowIds: string[]): Promise<number[][]> {
   const connection = await Connection.connect({ address });
@@ -93,7 +74,7 @@ async function startRetriedDeliveries(
   targets: RecordingReceiver[],
 ): Promise<RetriedDelivery[]> {
   const deliveries = await Promise.all(
-    targets.map((receiver) => deliverTableCompleted(running, `${receiver.url}/retried`)),
+    targets.map((receiver) => deliverTableCompleted(running, API_KEY, `${receiver.url}/retried`)),
   );
   return Promise.all(
     targets.map(async (receiver, index) => {
@@ -236,7 +217,11 @@ it.skipIf(cliPath === null)(
       'a delivery started after the restart',
       async () => {
         try {
-          return await deliverTableCompleted(service, `${lateReceiver!.url}/after-restart`);
+          return await deliverTableCompleted(
+            service,
+            API_KEY,
+            `${lateReceiver!.url}/after-restart`,
+          );
         } catch {
           return undefined;
         }

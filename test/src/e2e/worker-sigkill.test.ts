@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, inject, it, onTestFailed } from 'vitest';
 
 import {
   callEmbeddedApi,
+  deliverTableCompleted,
   startEmbeddedProcess,
   type EmbeddedProcess,
 } from '../support/embedded-process.js';
@@ -31,26 +32,6 @@ const processes: EmbeddedProcess[] = [];
 /** Sends a JSON request with the test's API key and returns the status and the parsed body. */
 function callApi(running: EmbeddedProcess, method: string, urlPath: string, body?: unknown) {
   return callEmbeddedApi(running, API_KEY, method, urlPath, body);
-}
-
-/** Creates a table with a webhook to `url`, completes it and returns the delivery it started. */
-async function deliverTableCompleted(running: EmbeddedProcess, url: string): Promise<any> {
-  const created = await callApi(running, 'POST', '/api/v1/tables', {
-    schema_id: 'sch_invoices',
-    name: 'Invoices March',
-    file_ids: ['file_1'],
-    webhook_url: url,
-  });
-  expect(created.status).toBe(201);
-
-  const completed = await callApi(running, 'POST', `/api/v1/tables/${created.body.id}/complete`, {
-    total_rows: 3,
-  });
-  expect(completed.status).toBe(200);
-
-  const listed = await callApi(running, 'GET', `/api/v1/deliveries?table_id=${created.body.id}`);
-  expect(listed.body.data).toHaveLength(1);
-  return listed.body.data[0];
 }
 
 beforeAll(async () => {
@@ -100,7 +81,7 @@ it('finishes attempts cut off by SIGKILL', { timeout: 300_000 }, async () => {
 
   const deliveries = await Promise.all(
     receivers.map((receiver, index) =>
-      deliverTableCompleted(first, `${receiver.url}/delivery-${index + 1}`),
+      deliverTableCompleted(first, API_KEY, `${receiver.url}/delivery-${index + 1}`),
     ),
   );
 

@@ -268,3 +268,40 @@ export async function callEmbeddedApi(
   const text = await response.text();
   return { status: response.status, body: text === '' ? null : JSON.parse(text) };
 }
+
+/**
+ * Creates a table with a webhook to `url` through a running process, completes it and returns the
+ * one delivery that started. Throws with the response when a call does not succeed.
+ */
+export async function deliverTableCompleted(
+  running: EmbeddedProcess,
+  apiKey: string,
+  url: string,
+): Promise<any> {
+  const created = await callEmbeddedApi(running, apiKey, 'POST', '/api/v1/tables', {
+    schema_id: 'sch_invoices',
+    name: 'Invoices March',
+    file_ids: ['file_1'],
+    webhook_url: url,
+  });
+  if (created.status !== 201) {
+    throw new Error(`creating the table failed: ${created.status} ${JSON.stringify(created.body)}`);
+  }
+
+  const completePath = `/api/v1/tables/${created.body.id}/complete`;
+  const completed = await callEmbeddedApi(running, apiKey, 'POST', completePath, {
+    total_rows: 3,
+  });
+  if (completed.status !== 200) {
+    throw new Error(
+      `completing the table failed: ${completed.status} ${JSON.stringify(completed.body)}`,
+    );
+  }
+
+  const listPath = `/api/v1/deliveries?table_id=${created.body.id}`;
+  const listed = await callEmbeddedApi(running, apiKey, 'GET', listPath);
+  if (listed.body?.data?.length !== 1) {
+    throw new Error(`expected one delivery of the table, got ${JSON.stringify(listed.body)}`);
+  }
+  return listed.body.data[0];
+}

@@ -39,8 +39,8 @@ function toPublishedEvent(row: PublishedEventRow, duplicate: boolean): Published
  *
  * The workflow starts before the event is stored, so the database is never held while Temporal
  * responds: PGlite has one connection, and a transaction waiting on a start would stall every other
- * request and attempt. The fan-out's first activity retries until the event is visible; when the
- * event is not stored after all, the workflow is terminated here, or ends by itself once those
+ * request and attempt. The fan-out's first activity retries until the event is visible. When the
+ * event is not stored after all, the workflow is terminated here, or it ends by itself once those
  * retries run out.
  */
 export async function publishCatalogEvent(

@@ -30,7 +30,7 @@ export async function findPublishedEvent(
   return rows[0] ?? null;
 }
 
-/** Finds the event that holds an idempotency key of a workspace, if the key is less than 24 hours old. */
+/** Finds the event an idempotency key of a workspace belongs to, if the key is less than 24 hours old. */
 export async function findEventByIdempotencyKey(
   db: Queryable,
   options: { workspace: string; key: string },

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 /**
  * Maximum time a workflow start (or another call an API request waits on) may take. Without a
  * deadline, the default gRPC retry of @temporalio/client 1.24 tries an unreachable server for about
- * 20 s; a start made inside a database transaction would keep PGlite's single connection that long
+ * 20 s. A start made inside a database transaction would keep PGlite's single connection that long
  * and stall every other request.
  */
 export const WORKFLOW_START_DEADLINE_MS = 5_000;

@@ -23,8 +23,8 @@ type HistoryEvent = Record<string, unknown> & {
 };
 
 // Times along one event's path; each step below runs from one of them to another. Both workflows
-// run their activities locally, inside workflow tasks, so the history holds no activity events:
-// the fan-out's task reads the event, records the deliveries and starts their workflows, and the
+// run their activities locally, inside workflow tasks, so the history contains no activity events.
+// The fan-out's task reads the event, records the deliveries and starts their workflows, and the
 // delivery's first task loads the attempt and sends it. With eager start the fan-out's task can
 // start before the publish call returns, because the event is stored after the start.
 type Mark =

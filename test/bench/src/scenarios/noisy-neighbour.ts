@@ -118,7 +118,7 @@ export async function runNoisyNeighbour(context: ScenarioContext): Promise<Scena
       usage,
     };
   } finally {
-    // The hanging endpoints answer at once from here on; deleting the subscriptions then cancels
+    // The hanging endpoints respond at once from here on. Deleting the subscriptions then cancels
     // the timed-out deliveries, so their retries cannot land in a later scenario.
     hanging.setReply(() => ({ status: 200 }));
     hanging.releaseHeld();

@@ -37,7 +37,7 @@ export interface UsageWindow {
 }
 
 const SAMPLE_INTERVAL_MS = 500;
-const QUIET_WINDOW_MS = 2_000;
+const QUIET_WINDOW_MS = 1_000;
 // Share of one core below which a process counts as idle.
 const QUIET_CPU_SHARE = 0.1;
 
@@ -95,7 +95,7 @@ export class ResourceMonitor {
   }
 
   /**
-   * Waits until the service and the Temporal dev server each use under 10 % of a core over 2 s, so
+   * Waits until the service and the Temporal dev server each use under 10 % of a core over 1 s, so
    * a scenario does not start while the stack still works off the previous one. Gives up after
    * `timeoutMs`; returns the seconds it waited.
    */

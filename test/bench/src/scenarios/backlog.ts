@@ -1,5 +1,6 @@
 import { createSubscriptions, type ApiClient } from '../api-client.js';
 import { BenchReceiver, type Arrival } from '../bench-receiver.js';
+import type { ResourceUsage } from '../resource-monitor.js';
 import {
   ratioTo,
   waitUntil,
@@ -8,7 +9,7 @@ import {
   type ScenarioResult,
 } from '../figures.js';
 import { publishCatalogEvent } from '../publisher.js';
-import { summarize } from '../stats.js';
+import { summarize, type Distribution } from '../stats.js';
 
 const EVENT = 'attribute.created';
 // The first retry's delay in the delivery schedule.
@@ -112,12 +113,31 @@ interface PeakWaiting {
   temporalRssMB: number | null;
 }
 
+/** A backlog whose first attempts have all failed; `finish` waits for the retries and returns the figures. */
+export interface BacklogInProgress {
+  /** `baselinePerSecond` is the baseline's rate from this run, which may have run after the build. */
+  finish(options: { baselinePerSecond: number | null }): Promise<ScenarioResult>;
+}
+
 /**
  * Builds a backlog of deliveries whose first attempt gets 500, so each waits for its 30 s retry,
  * which the endpoint then accepts. Measures how many wait at once and the service's memory at that
  * peak, the data files, the API meanwhile, and how late each retry lands against its schedule.
  */
 export async function runBacklog(context: ScenarioContext): Promise<ScenarioResult> {
+  const backlog = await startBacklog(context, { alongsideOtherScenarios: false });
+  return backlog.finish({ baselinePerSecond: context.baselinePerSecond });
+}
+
+/**
+ * Builds the backlog and returns once every first attempt has failed, so that other scenarios can
+ * run while the retries wait. With `alongsideOtherScenarios` the labels mark it, and the lateness
+ * target is not checked, because the other scenarios' load delays the retries too.
+ */
+export async function startBacklog(
+  context: ScenarioContext,
+  options: { alongsideOtherScenarios: boolean },
+): Promise<BacklogInProgress> {
   const { settings, progress, monitor, service } = context;
   const subscriptionCount = settings.backlogSubscriptions;
   const eventCount = Math.ceil(settings.backlogDeliveries / subscriptionCount);
@@ -140,67 +160,90 @@ export async function runBacklog(context: ScenarioContext): Promise<ScenarioResu
     },
   });
 
+  let subscriptionIds: string[];
   try {
     const endpoints = Array.from({ length: subscriptionCount }, (_, index) => `backlog-${index}`);
     let created = 0;
     progress.tick(() => `backlog: creating subscriptions, ${created} of ${subscriptionCount}`);
-    const subscriptionIds = await createSubscriptions(context.api, {
+    subscriptionIds = await createSubscriptions(context.api, {
       urls: endpoints.map((endpoint) => receiver.endpointUrl(endpoint)),
       event: EVENT,
       secret: context.secret,
       onCreated: () => created++,
     });
-
-    const window = monitor.begin();
-    let phase: Phase = 'first attempts';
-    const probe = startApiProbe(
-      context.api,
-      `/api/v1/deliveries?webhook_id=${subscriptionIds[0]}&limit=20`,
-      () => phase,
-    );
-    let peak: PeakWaiting = { waiting: 0, serviceRssMB: null, temporalRssMB: null };
-    const peakSampler = setInterval(() => {
-      const waiting = firstAttempts.size - retries.size;
-      if (waiting > peak.waiting) {
-        peak = {
-          waiting,
-          serviceRssMB: monitor.serviceRssMB(),
-          temporalRssMB: monitor.temporalRssMB(),
-        };
-      }
-    }, PEAK_SAMPLE_INTERVAL_MS);
-
-    const creationStartedAt = performance.now();
-    progress.tick(
-      () =>
-        `backlog: ${firstAttempts.size} of ${total} first attempts failed, ${retries.size} retries landed, ${firstAttempts.size - retries.size} waiting`,
-    );
-    let nextEvent = 0;
-    let failedPublishes = 0;
-    const publishUntilDone = async (): Promise<void> => {
-      while (nextEvent < eventCount) {
-        const record = await publishCatalogEvent(context.api, EVENT, nextEvent++);
-        if (record.eventId === null) {
-          failedPublishes++;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, publishUntilDone));
-    const expected = (eventCount - failedPublishes) * subscriptionCount;
-    const creationFinished = await waitUntil(
-      () => firstAttempts.size >= expected,
-      CREATION_TIMEOUT_MS,
-    );
-    const creationSeconds = (performance.now() - creationStartedAt) / 1000;
-    // Every row and every workflow exists now; the retries only add attempt records.
-    const files = { databaseMB: service.databaseMB(), temporalFileMB: service.temporalFileMB() };
-
-    phase = 'retries only';
-    const retriesLanded = await waitUntil(() => retries.size >= firstAttempts.size, RETRY_WAIT_MS);
-    clearInterval(peakSampler);
-    await probe.stop();
+  } catch (error) {
     progress.stopTicking();
-    const usage = monitor.end(window);
+    await receiver.close();
+    throw error;
+  }
+
+  const window = monitor.begin();
+  let phase: Phase = 'first attempts';
+  const probe = startApiProbe(
+    context.api,
+    `/api/v1/deliveries?webhook_id=${subscriptionIds[0]}&limit=20`,
+    () => phase,
+  );
+  let peak: PeakWaiting = { waiting: 0, serviceRssMB: null, temporalRssMB: null };
+  const samplePeak = () => {
+    const waiting = firstAttempts.size - retries.size;
+    if (waiting > peak.waiting) {
+      peak = {
+        waiting,
+        serviceRssMB: monitor.serviceRssMB(),
+        temporalRssMB: monitor.temporalRssMB(),
+      };
+    }
+  };
+  const peakSampler = setInterval(samplePeak, PEAK_SAMPLE_INTERVAL_MS);
+  const describeProgress = () =>
+    `backlog: ${firstAttempts.size} of ${total} first attempts failed, ${retries.size} retries landed, ${firstAttempts.size - retries.size} waiting`;
+
+  // Ends the probe, the peak sampler and the usage window. Beside other scenarios this happens once
+  // the backlog is built, so that their load does not count as the backlog's, and the probe does not
+  // add to their load.
+  let measuredUsage: ResourceUsage | null = null;
+  const stopMeasuring = async (): Promise<ResourceUsage> => {
+    if (measuredUsage === null) {
+      clearInterval(peakSampler);
+      samplePeak();
+      await probe.stop();
+      measuredUsage = monitor.end(window);
+    }
+    return measuredUsage;
+  };
+
+  let creation: { seconds: number; finished: boolean; expected: number; failedPublishes: number };
+  let files: { databaseMB: number; temporalFileMB: number };
+  try {
+    progress.tick(describeProgress);
+    creation = await publishAndAwaitFirstAttempts(context, {
+      eventCount,
+      subscriptionCount,
+      failedCount: () => firstAttempts.size,
+    });
+    // Every row and every workflow exists now; the retries only add attempt records.
+    files = { databaseMB: service.databaseMB(), temporalFileMB: service.temporalFileMB() };
+    phase = 'retries only';
+    progress.stopTicking();
+    if (options.alongsideOtherScenarios) {
+      await stopMeasuring();
+    }
+  } catch (error) {
+    progress.stopTicking();
+    await stopMeasuring();
+    await receiver.close();
+    throw error;
+  }
+
+  const finish = async (finishOptions: {
+    baselinePerSecond: number | null;
+  }): Promise<ScenarioResult> => {
+    progress.tick(describeProgress);
+    const retriesLanded = await waitUntil(() => retries.size >= firstAttempts.size, RETRY_WAIT_MS);
+    progress.stopTicking();
+    const usage = await stopMeasuring();
+    await receiver.close();
 
     const lateness: number[] = [];
     for (const [key, retry] of retries) {
@@ -220,95 +263,21 @@ export async function runBacklog(context: ScenarioContext): Promise<ScenarioResu
       );
     const apiDuringFirstAttempts = probeDuring('first attempts');
     const apiDuringRetries = probeDuring('retries only');
-    const creationPerSecond = creationFinished ? expected / creationSeconds : null;
+    const creationPerSecond = creation.finished ? creation.expected / creation.seconds : null;
 
-    const figures: Figure[] = [
-      {
-        id: 'backlog.creation_seconds',
-        scenario: 'backlog',
-        label: `time until all ${total} first attempts have failed`,
-        unit: 's',
-        measured: creationFinished ? creationSeconds : null,
-      },
-      {
-        id: 'backlog.creation_per_second',
-        scenario: 'backlog',
-        label: 'first attempts/s while building the backlog',
-        unit: '/s',
-        measured: creationPerSecond,
-        ratioToBaseline: ratioTo(context.baselinePerSecond, creationPerSecond),
-      },
-      {
-        id: 'backlog.peak_waiting',
-        scenario: 'backlog',
-        label: 'most deliveries waiting for their retry at once',
-        unit: '',
-        measured: peak.waiting,
-      },
-      {
-        id: 'backlog.service_rss_at_peak_mb',
-        scenario: 'backlog',
-        label: `service RSS (worker + API, one process) with ${peak.waiting} waiting`,
-        unit: 'MB',
-        measured: peak.serviceRssMB,
-        // The target is for 20,000 waiting, so it is only checked in the full run.
-        ...(total >= 20_000
-          ? { target: { comparison: '<=' as const, value: TARGET_SERVICE_RSS_MB } }
-          : {}),
-      },
-      {
-        id: 'backlog.service_peak_rss_mb',
-        scenario: 'backlog',
-        label: 'service peak RSS during the scenario',
-        unit: 'MB',
-        measured: usage.servicePeakRssMB,
-      },
-      {
-        id: 'backlog.temporal_rss_at_peak_mb',
-        scenario: 'backlog',
-        label: `Temporal dev server RSS with ${peak.waiting} waiting`,
-        unit: 'MB',
-        measured: peak.temporalRssMB,
-      },
-      {
-        id: 'backlog.database_mb',
-        scenario: 'backlog',
-        label: 'PGlite data folder once all first attempts ran',
-        unit: 'MB',
-        measured: files.databaseMB,
-      },
-      {
-        id: 'backlog.temporal_file_mb',
-        scenario: 'backlog',
-        label: 'Temporal dev server file (with WAL) then',
-        unit: 'MB',
-        measured: files.temporalFileMB,
-      },
-      {
-        id: 'backlog.api_p99_first_attempts_ms',
-        scenario: 'backlog',
-        label: 'API p99 (list deliveries) while first attempts run',
-        unit: 'ms',
-        measured: apiDuringFirstAttempts.p99,
-      },
-      {
-        id: 'backlog.api_p99_retries_ms',
-        scenario: 'backlog',
-        label: 'API p99 (list deliveries) while only retries run',
-        unit: 'ms',
-        measured: apiDuringRetries.p99,
-      },
-      ...(['p50', 'p99', 'max'] as const).map((figure): Figure => ({
-        id: `backlog.retry_lateness_${figure}_ms`,
-        scenario: 'backlog',
-        label: `retry lateness ${figure} (attempt 2 vs failure + 30 s)`,
-        unit: 'ms',
-        measured: latenessMs[figure],
-        ...(figure === 'p99'
-          ? { target: { comparison: '<=' as const, value: TARGET_LATENESS_P99_MS } }
-          : {}),
-      })),
-    ];
+    const figures = backlogFigures({
+      total,
+      alongsideOtherScenarios: options.alongsideOtherScenarios,
+      creationSeconds: creation.finished ? creation.seconds : null,
+      creationPerSecond,
+      baselinePerSecond: finishOptions.baselinePerSecond,
+      peak,
+      servicePeakRssMB: usage.servicePeakRssMB,
+      files,
+      apiDuringFirstAttemptsP99: apiDuringFirstAttempts.p99,
+      apiDuringRetriesP99: apiDuringRetries.p99,
+      latenessMs,
+    });
 
     return {
       figures,
@@ -316,9 +285,10 @@ export async function runBacklog(context: ScenarioContext): Promise<ScenarioResu
         deliveries: total,
         events: eventCount,
         subscriptions: subscriptionCount,
-        failedPublishes,
-        creationComplete: creationFinished,
-        creationSeconds,
+        ranAlongsideOtherScenarios: options.alongsideOtherScenarios,
+        failedPublishes: creation.failedPublishes,
+        creationComplete: creation.finished,
+        creationSeconds: creation.seconds,
         peak,
         files,
         retriesLanded,
@@ -332,7 +302,140 @@ export async function runBacklog(context: ScenarioContext): Promise<ScenarioResu
       series: [{ label: 'retry lateness (backlog)', samplesMs: lateness }],
       usage,
     };
-  } finally {
-    await receiver.close();
-  }
+  };
+  return { finish };
+}
+
+/** Publishes the backlog's events and waits until every first attempt has failed at the endpoint. */
+async function publishAndAwaitFirstAttempts(
+  context: ScenarioContext,
+  options: { eventCount: number; subscriptionCount: number; failedCount: () => number },
+): Promise<{ seconds: number; finished: boolean; expected: number; failedPublishes: number }> {
+  const startedAt = performance.now();
+  let nextEvent = 0;
+  let failedPublishes = 0;
+  const publishUntilDone = async (): Promise<void> => {
+    while (nextEvent < options.eventCount) {
+      const record = await publishCatalogEvent(context.api, EVENT, nextEvent++);
+      if (record.eventId === null) {
+        failedPublishes++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, publishUntilDone));
+
+  const expected = (options.eventCount - failedPublishes) * options.subscriptionCount;
+  const finished = await waitUntil(() => options.failedCount() >= expected, CREATION_TIMEOUT_MS);
+  return { seconds: (performance.now() - startedAt) / 1000, finished, expected, failedPublishes };
+}
+
+/** Builds the backlog's rows of the results table. */
+function backlogFigures(measured: {
+  total: number;
+  alongsideOtherScenarios: boolean;
+  creationSeconds: number | null;
+  creationPerSecond: number | null;
+  baselinePerSecond: number | null;
+  peak: PeakWaiting;
+  servicePeakRssMB: number | null;
+  files: { databaseMB: number; temporalFileMB: number };
+  apiDuringFirstAttemptsP99: number | null;
+  apiDuringRetriesP99: number | null;
+  latenessMs: Distribution;
+}): Figure[] {
+  const { total, peak, alongsideOtherScenarios } = measured;
+  const retriesLabel = alongsideOtherScenarios
+    ? 'while only retries run (not measured beside other scenarios)'
+    : 'while only retries run';
+  const latenessLabel = alongsideOtherScenarios
+    ? 'attempt 2 vs failure + 30 s, beside other scenarios'
+    : 'attempt 2 vs failure + 30 s';
+
+  return [
+    {
+      id: 'backlog.creation_seconds',
+      scenario: 'backlog',
+      label: `time until all ${total} first attempts have failed`,
+      unit: 's',
+      measured: measured.creationSeconds,
+    },
+    {
+      id: 'backlog.creation_per_second',
+      scenario: 'backlog',
+      label: 'first attempts/s while building the backlog',
+      unit: '/s',
+      measured: measured.creationPerSecond,
+      ratioToBaseline: ratioTo(measured.baselinePerSecond, measured.creationPerSecond),
+    },
+    {
+      id: 'backlog.peak_waiting',
+      scenario: 'backlog',
+      label: 'most deliveries waiting for their retry at once',
+      unit: '',
+      measured: peak.waiting,
+    },
+    {
+      id: 'backlog.service_rss_at_peak_mb',
+      scenario: 'backlog',
+      label: `service RSS (worker + API, one process) with ${peak.waiting} waiting`,
+      unit: 'MB',
+      measured: peak.serviceRssMB,
+      // The target is for 20,000 waiting, so it is only checked in the full run.
+      ...(total >= 20_000
+        ? { target: { comparison: '<=' as const, value: TARGET_SERVICE_RSS_MB } }
+        : {}),
+    },
+    {
+      id: 'backlog.service_peak_rss_mb',
+      scenario: 'backlog',
+      label: 'service peak RSS during the scenario',
+      unit: 'MB',
+      measured: measured.servicePeakRssMB,
+    },
+    {
+      id: 'backlog.temporal_rss_at_peak_mb',
+      scenario: 'backlog',
+      label: `Temporal dev server RSS with ${peak.waiting} waiting`,
+      unit: 'MB',
+      measured: peak.temporalRssMB,
+    },
+    {
+      id: 'backlog.database_mb',
+      scenario: 'backlog',
+      label: 'PGlite data folder once all first attempts ran',
+      unit: 'MB',
+      measured: measured.files.databaseMB,
+    },
+    {
+      id: 'backlog.temporal_file_mb',
+      scenario: 'backlog',
+      label: 'Temporal dev server file (with WAL) then',
+      unit: 'MB',
+      measured: measured.files.temporalFileMB,
+    },
+    {
+      id: 'backlog.api_p99_first_attempts_ms',
+      scenario: 'backlog',
+      label: 'API p99 (list deliveries) while first attempts run',
+      unit: 'ms',
+      measured: measured.apiDuringFirstAttemptsP99,
+    },
+    {
+      id: 'backlog.api_p99_retries_ms',
+      scenario: 'backlog',
+      label: `API p99 (list deliveries) ${retriesLabel}`,
+      unit: 'ms',
+      measured: measured.apiDuringRetriesP99,
+    },
+    ...(['p50', 'p99', 'max'] as const).map((figure): Figure => ({
+      id: `backlog.retry_lateness_${figure}_ms`,
+      scenario: 'backlog',
+      label: `retry lateness ${figure} (${latenessLabel})`,
+      unit: 'ms',
+      measured: measured.latenessMs[figure],
+      ...(figure === 'p99' && !alongsideOtherScenarios
+        ? { target: { comparison: '<=' as const, value: TARGET_LATENESS_P99_MS } }
+        : {}),
+    })),
+  ];
 }

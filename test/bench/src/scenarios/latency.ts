@@ -113,7 +113,9 @@ export async function runLatency(context: ScenarioContext): Promise<ScenarioResu
           ),
         }),
       );
-      await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_RATES_MS));
+      if (rate !== settings.latencyRates.at(-1)) {
+        await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_RATES_MS));
+      }
     }
     const usage = context.monitor.end(window);
 

@@ -119,6 +119,8 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
     API_RATE_LIMIT_PER_MINUTE: '1000000',
     // The receivers listen on loopback; `npm start` opens it by default, this only makes it explicit.
     WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8,::1/128',
+    // The limit on glibc's malloc arenas that the `npm start` script sets.
+    MALLOC_ARENA_MAX: '2',
   };
   for (const name of INHERITED_VARIABLES) {
     if (process.env[name] !== undefined) {

@@ -82,8 +82,8 @@ async function runScenarios(options: {
   const runOne = async (
     name: ScenarioName,
     scenario: () => Promise<ScenarioResult>,
+    startedAt = performance.now(),
   ): Promise<void> => {
-    const startedAt = performance.now();
     try {
       const result = await scenario();
       run.results[name] = result;
@@ -136,8 +136,10 @@ async function runScenarios(options: {
     const backlogAlongside =
       settings.backlogAlongside && settings.scenarios.includes('backlog') && others.length > 0;
     let backlog: BacklogInProgress | null = null;
+    let backlogStartedAt = 0;
     if (backlogAlongside) {
       await waitForIdle('backlog');
+      backlogStartedAt = performance.now();
       try {
         backlog = await startBacklog(contextFor(), { alongsideOtherScenarios: true });
         progress.log(
@@ -156,7 +158,7 @@ async function runScenarios(options: {
 
     if (backlog !== null) {
       const startedBacklog = backlog;
-      await runOne('backlog', () => startedBacklog.finish({ baselinePerSecond }));
+      await runOne('backlog', () => startedBacklog.finish({ baselinePerSecond }), backlogStartedAt);
     }
   } finally {
     monitor.stop();

@@ -87,8 +87,8 @@ const QUICK: typeof FULL = {
 export const USAGE = `Usage: npm run bench -- [options]
 
 Starts the service as \`npm start\` does (embedded Temporal dev server, PGlite, worker and API) with a
-fresh data folder, runs the scenarios against receivers on loopback, prints a table and writes JSON
-and an SVG chart to test/bench/results/.
+fresh data folder, runs the scenarios against receivers on loopback, prints a table and writes it as
+JSON and Markdown, with an SVG chart of the latencies, to test/bench/results/.
 
 Options:
   --quick             every scenario scaled down, to check the benchmark works; the other
@@ -135,6 +135,10 @@ export function parseBenchArguments(args: readonly string[]): BenchSettings | 'h
       }
       // Kept in run order whatever order they were given in.
       scenarios = SCENARIO_NAMES.filter((name) => names.includes(name));
+    } else if (argument === '--only') {
+      throw new UsageError(
+        '--only: missing scenarios; write them after an equals sign, as in --only=latency,fan-out',
+      );
     } else {
       throw new UsageError(`unknown argument ${argument}; run with --help for the options`);
     }

@@ -233,7 +233,9 @@ async function main(): Promise<number> {
   try {
     await runScenarios({ settings, service, progress, run });
   } catch (error) {
-    await service.stop();
+    // An unexpected error still stops the service and writes the scenarios that finished.
+    finishing = true;
+    await finish(true);
     throw error;
   }
   finishing = true;

@@ -388,7 +388,9 @@ function backlogFigures(measured: {
     {
       id: 'backlog.service_peak_rss_mb',
       scenario: 'backlog',
-      label: 'service peak RSS during the scenario',
+      label: alongsideOtherScenarios
+        ? 'service peak RSS while the backlog was built'
+        : 'service peak RSS during the scenario',
       unit: 'MB',
       measured: measured.servicePeakRssMB,
     },

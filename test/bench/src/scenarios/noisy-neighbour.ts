@@ -60,7 +60,7 @@ export async function runNoisyNeighbour(context: ScenarioContext): Promise<Scena
     const stream = await measureStreamLatency({
       api: context.api,
       progress,
-      label: `noisy neighbour: healthy endpoint at ${settings.noisyRate} events/s`,
+      label: `noisy-neighbour: healthy endpoint at ${settings.noisyRate} events/s`,
       receiver: healthy,
       endpoint: 'healthy',
       event: HEALTHY_EVENT,

@@ -37,8 +37,8 @@ export interface BenchSettings {
 
   backlogDeliveries: number;
   /**
-   * Build the backlog first and run the other scenarios while its retries wait, so the run does not
-   * wait 30 s for them. Their load then shares the stack with the retries.
+   * Whether the backlog is built first and the other scenarios run while its retries wait, so the
+   * run does not wait 30 s for them. Their load then shares the stack with the retries.
    */
   backlogAlongside: boolean;
   /** The backlog's deliveries are `backlogDeliveries / backlogSubscriptions` events to this many subscriptions. */

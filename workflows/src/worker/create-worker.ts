@@ -40,10 +40,10 @@ export const WORKFLOW_BUNDLE_PATH = fileURLToPath(
 // are twice as many slots as attempts at once: hanging endpoints cannot hold every slot. The cache
 // keeps workflows between their tasks, and its size bounds the worker's memory while deliveries wait.
 const WORKFLOW_TASK_SLOTS = 200;
-// TODO: the service uses about 700 MB with 2,000 to 3,600 deliveries waiting (a benchmark backlog
-// run), against a target of 400 MB with 20,000. Of that, the two V8 heaps (main and workflow thread)
-// take about 200 MB and 170 MB but keep only about 60 MB each alive, and PGlite's memory 145 MB. How
-// much of the native rest is this cache in the SDK's core is not measured.
+// TODO: the service uses 700 to 800 MB with 2,000 to 3,600 deliveries waiting (benchmark backlog
+// runs), against a target of 400 MB with 20,000. The two V8 heaps (main and workflow thread) take
+// about 210 MB and 170 MB but keep only about 60 MB each alive, and PGlite takes 145 MB. How much of
+// the native rest is this cache in the SDK's core is not measured.
 const CACHED_WORKFLOWS = 500;
 // Long polls outstanding at once. Half of the workflow task polls go to the shared queue, where the
 // first task of every new workflow waits. The default share, a fifth, starves that queue under a

@@ -115,7 +115,10 @@ interface PeakWaiting {
 
 /** A backlog whose first attempts have all failed; `finish` waits for the retries and returns the figures. */
 export interface BacklogInProgress {
-  /** `baselinePerSecond` is the baseline's rate from this run, which may have run after the build. */
+  /**
+   * Waits for the retries and returns the figures. `baselinePerSecond` comes from this run's
+   * baseline, which may run after the build.
+   */
   finish(options: { baselinePerSecond: number | null }): Promise<ScenarioResult>;
 }
 
